@@ -95,6 +95,32 @@ export class Consumer implements AsyncIterable<Message> {
     return message;
   }
 
+  /**
+   * Waits up to `timeoutMs` for the first message, then takes whatever else is already buffered,
+   * up to `maxMessages`. Returns an empty array on timeout instead of rejecting, so a poll loop
+   * pays one await per batch rather than one per message.
+   */
+  async receiveBatch(maxMessages: number, timeoutMs: number): Promise<Message[]> {
+    if (this.closed) throw new PulsarClientError('AlreadyClosed', `consumer on ${this.topic} is closed`);
+    if (!(maxMessages >= 1)) throw new PulsarClientError('InvalidConfiguration', `receiveBatch: maxMessages must be at least 1, got ${maxMessages}`);
+    let first: QueuedDelivery;
+    try {
+      first = await this.queue.shift(timeoutMs);
+    } catch (error) {
+      if (error instanceof PulsarClientError && error.code === 'Timeout') return [];
+      throw error;
+    }
+    first.owner.delivered(first.message);
+    const batch = [first.message];
+    while (batch.length < maxMessages) {
+      const next = this.queue.tryShift();
+      if (!next) break;
+      next.owner.delivered(next.message);
+      batch.push(next.message);
+    }
+    return batch;
+  }
+
   /** Iterates messages until the consumer is closed. */
   async *[Symbol.asyncIterator](): AsyncIterator<Message> {
     for (;;) {

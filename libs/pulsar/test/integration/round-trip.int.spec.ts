@@ -42,6 +42,27 @@ describe('pulsar round trip', () => {
     await consumer.close();
   });
 
+  it('receiveBatch returns what is buffered in order, and an empty batch on timeout', async () => {
+    const topic = ns.topic('batch-receive');
+    const consumer = await client.subscribe({ topic, subscription: 's', subscriptionInitialPosition: 'earliest' });
+    const producer = await client.createProducer({ topic });
+    await Promise.all(Array.from({ length: 30 }, (_, i) => producer.send(`b${i}`)));
+    const received: string[] = [];
+    while (received.length < 30) {
+      const batch = await consumer.receiveBatch(7, 10_000);
+      expect(batch.length).toBeGreaterThan(0);
+      expect(batch.length).toBeLessThanOrEqual(7);
+      for (const m of batch) {
+        received.push(text(m));
+        consumer.acknowledge(m);
+      }
+    }
+    expect(received).toEqual(Array.from({ length: 30 }, (_, i) => `b${i}`));
+    expect(await consumer.receiveBatch(5, 50)).toEqual([]);
+    await producer.close();
+    await consumer.close();
+  });
+
   it('routes keyed messages to the partition the Java client picks, unkeyed ones to all', async () => {
     const topic = ns.topic('partitioned');
     await admin.createPartitionedTopic(topic, 4);
