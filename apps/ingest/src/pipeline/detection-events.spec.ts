@@ -16,29 +16,41 @@ function detection(x: number, y: number, w: number, h: number, classId = 0, conf
   };
 }
 
-function track(trackId: number, tlwh: [number, number, number, number], timeSinceUpdate = 0, classId = 0): TrackedObject {
-  return { trackId, tlwh, box: { x: 0, y: 0, width: 0, height: 0 }, age: 5, hits: 5, timeSinceUpdate, classId, className: classId === 0 ? 'person' : 'car' };
+function track(trackId: number, detectionIndex: number | null, classId = 0): TrackedObject {
+  return {
+    trackId,
+    tlwh: [0, 0, 1, 1],
+    box: { x: 0, y: 0, width: 0, height: 0 },
+    age: 5,
+    hits: 5,
+    timeSinceUpdate: detectionIndex === null ? 1 : 0,
+    detectionIndex,
+    classId,
+    className: classId === 0 ? 'person' : 'car',
+  };
 }
 
 describe('pairDetectionsWithTracks', () => {
-  it('gives each track matched on this frame the detection its updated box overlaps most', () => {
+  it('gives each detection the track the tracker matched it to, whatever the boxes', () => {
+    // The tracks' boxes ([0, 0, 1, 1]) overlap neither detection: the pairing comes from the tracker alone.
     const detections = [detection(300, 100, 50, 100), detection(10, 10, 40, 80)];
-    const paired = pairDetectionsWithTracks(detections, [track(3, [12, 11, 40, 80]), track(8, [298, 102, 50, 100])]);
+    const paired = pairDetectionsWithTracks(detections, [track(3, 1), track(8, 0)]);
     expect(paired.map((p) => [p.detectionIndex, p.trackId])).toEqual([
       [0, 8],
       [1, 3],
     ]);
+    expect(paired[1]!.detection).toBe(detections[1]);
   });
 
   it('leaves out tracks that were not matched on this frame (coasting on a prediction)', () => {
-    const paired = pairDetectionsWithTracks([detection(10, 10, 40, 80)], [track(3, [10, 10, 40, 80], 1)]);
+    const paired = pairDetectionsWithTracks([detection(10, 10, 40, 80)], [track(3, null)]);
     expect(paired[0]!.trackId).toBeNull();
   });
 
-  it('pairs only within a class and never gives one detection two tracks', () => {
-    const detections = [detection(10, 10, 40, 80, 0)];
-    const paired = pairDetectionsWithTracks(detections, [track(1, [10, 10, 40, 80], 0, 2), track(2, [11, 10, 40, 80]), track(3, [10, 10, 40, 80])]);
-    expect(paired.map((p) => p.trackId)).toEqual([3]);
+  it('refuses an index outside the frame or shared by two tracks', () => {
+    const detections = [detection(10, 10, 40, 80)];
+    expect(() => pairDetectionsWithTracks(detections, [track(1, 1)])).toThrow(/track 1 reports detection 1, but the frame has 1/);
+    expect(() => pairDetectionsWithTracks(detections, [track(1, 0), track(2, 0)])).toThrow(/tracks 1 and 2 both report detection 0/);
   });
 });
 

@@ -1,5 +1,5 @@
 import { DetectionEvent, detectionIdOf } from '@retail/schema';
-import type { DetectedObject, Tlwh } from '../detection';
+import type { DetectedObject } from '../detection';
 import type { TrackedObject } from '../tracking';
 
 /** The frame a set of events describes. */
@@ -26,39 +26,21 @@ export interface PairedDetection {
   trackId: number | null;
 }
 
-function iou(a: Tlwh, b: readonly [number, number, number, number]): number {
-  const left = Math.max(a.x, b[0]);
-  const top = Math.max(a.y, b[1]);
-  const right = Math.min(a.x + a.w, b[0] + b[2]);
-  const bottom = Math.min(a.y + a.h, b[1] + b[3]);
-  const overlap = Math.max(0, right - left) * Math.max(0, bottom - top);
-  const union = a.w * a.h + b[2] * b[3] - overlap;
-  return union > 0 ? overlap / union : 0;
-}
-
 /**
- * Pairs the frame's detections with the confirmed tracks matched on this frame (`timeSinceUpdate` 0; tracks coasting
- * on a prediction are left out). The tracker does not report which detection updated a track, so each matched track
- * takes the unclaimed detection of its class whose box overlaps its updated (Kalman-corrected) box the most, best
- * overlaps first. Detections no track claims come back with a null track id.
+ * Pairs the frame's detections with the confirmed tracks the tracker matched to them on this frame, using the
+ * detection index the tracker reports (its assignment, not a guess by overlap). Tracks coasting on a prediction
+ * carry no index and are left out; detections no confirmed track took come back with a null track id.
  */
 export function pairDetectionsWithTracks(detections: readonly DetectedObject[], tracks: readonly TrackedObject[]): PairedDetection[] {
-  const candidates: Array<{ trackId: number; detectionIndex: number; overlap: number }> = [];
-  for (const track of tracks) {
-    if (track.timeSinceUpdate !== 0) continue;
-    detections.forEach((detection, detectionIndex) => {
-      if (detection.classId !== track.classId) return;
-      const overlap = iou(detection.pixelBox, track.tlwh);
-      if (overlap > 0) candidates.push({ trackId: track.trackId, detectionIndex, overlap });
-    });
-  }
-  candidates.sort((a, b) => b.overlap - a.overlap || a.trackId - b.trackId || a.detectionIndex - b.detectionIndex);
   const trackOf = new Map<number, number>();
-  const claimedTracks = new Set<number>();
-  for (const { trackId, detectionIndex } of candidates) {
-    if (claimedTracks.has(trackId) || trackOf.has(detectionIndex)) continue;
-    claimedTracks.add(trackId);
-    trackOf.set(detectionIndex, trackId);
+  for (const track of tracks) {
+    const index = track.detectionIndex;
+    if (index === null) continue;
+    if (!Number.isInteger(index) || index < 0 || index >= detections.length)
+      throw new RangeError(`track ${track.trackId} reports detection ${index}, but the frame has ${detections.length} detection(s)`);
+    const other = trackOf.get(index);
+    if (other !== undefined) throw new RangeError(`tracks ${other} and ${track.trackId} both report detection ${index}`);
+    trackOf.set(index, track.trackId);
   }
   return detections.map((detection, detectionIndex) => ({ detectionIndex, detection, trackId: trackOf.get(detectionIndex) ?? null }));
 }

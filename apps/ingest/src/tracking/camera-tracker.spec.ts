@@ -23,6 +23,35 @@ describe('CameraTracker', () => {
     expect(track!.box.height).toBeCloseTo(track!.tlwh[3] / 480, 12);
   });
 
+  it('reports the detection each track was matched to on this frame, whatever the detection order', () => {
+    const tracker = new CameraTracker();
+    for (let frame = 0; frame < 6; frame++) {
+      const left = person(100 + frame);
+      const right = person(400 - frame, [0, 1, 0]);
+      const detections = frame % 2 === 0 ? [left, right] : [right, left];
+      const { tracks } = tracker.update(frameAt(frame), detections);
+      for (const track of tracks) expect(detections[track.detectionIndex!]).toBe(track.trackId === 1 ? left : right);
+    }
+    const { tracks } = tracker.update(frameAt(6), [person(106)]);
+    expect(tracks.map((track) => [track.trackId, track.detectionIndex])).toEqual([
+      [1, 0],
+      [2, null],
+    ]);
+  });
+
+  it('takes the pairing from the assignment when boxes coincide and only appearance tells objects apart', () => {
+    const tracker = new CameraTracker();
+    const red = person(100, [1, 0, 0]);
+    const green = person(100, [0, 1, 0]);
+    for (let frame = 0; frame < 3; frame++) tracker.update(frameAt(frame), [red, green]);
+    // Same boxes, order swapped: an overlap-based pairing cannot tell which detection is which.
+    const { tracks } = tracker.update(frameAt(3), [green, red]);
+    expect(tracks.map((track) => [track.trackId, track.detectionIndex])).toEqual([
+      [1, 1],
+      [2, 0],
+    ]);
+  });
+
   it('emits started on confirmation, lost on the first miss, ended with the dwell time on deletion', () => {
     const tracker = new CameraTracker({ tracker: { maxAge: 3 } });
     const events: LifecycleEvent[] = [];

@@ -47,6 +47,11 @@ export interface TrackedObject {
   hits: number;
   /** 0 when a detection was matched on this frame; otherwise the box is a prediction. */
   timeSinceUpdate: number;
+  /**
+   * Position, in this frame's detection list, of the detection the tracker matched to this track on this frame
+   * (as the assignment decided it, not guessed from overlap); null when the track only coasts on its prediction.
+   */
+  detectionIndex: number | null;
   /** Class of the latest matched detection. */
   classId: number;
   className: string;
@@ -125,7 +130,11 @@ export class CameraTracker {
     });
     const result = this.tracker.step(inputs);
     const events = this.recordLifecycle(frame.timestampUs, detections, result);
-    const tracks = this.tracker.activeTracks.filter((track) => track.isConfirmed()).map((track) => this.describe(track, frame));
+    const detectionOfTrack = new Map<number, number>();
+    for (const { trackId, detectionIndex } of [...result.matched, ...result.created]) detectionOfTrack.set(trackId, detectionIndex);
+    const tracks = this.tracker.activeTracks
+      .filter((track) => track.isConfirmed())
+      .map((track) => this.describe(track, frame, detectionOfTrack.get(track.trackId) ?? null));
     return { timestampUs: frame.timestampUs, tracks, events };
   }
 
@@ -184,7 +193,7 @@ export class CameraTracker {
     };
   }
 
-  private describe(track: Track, frame: FrameInfo): TrackedObject {
+  private describe(track: Track, frame: FrameInfo, detectionIndex: number | null): TrackedObject {
     const tlwh = track.tlwh();
     const history = this.history.get(track.trackId)!;
     return {
@@ -194,6 +203,7 @@ export class CameraTracker {
       age: track.age,
       hits: track.hits,
       timeSinceUpdate: track.timeSinceUpdate,
+      detectionIndex,
       classId: history.classId,
       className: history.className,
     };
