@@ -20,7 +20,15 @@ describe('ingest configuration', () => {
     const config = load({});
     expect(config.http.port).toBe(INGEST_HTTP_PORT);
     expect(config.pulsar.serviceUrl).toBe('pulsar://127.0.0.1:6650');
-    expect(config.tracker).toEqual(DEFAULT_TRACKER);
+    expect(config.tracker).toEqual({
+      ...DEFAULT_TRACKER,
+      // No ReID model: the built-in histogram; ImageNet normalisation for when one is set.
+      reidMean: [0.485, 0.456, 0.406],
+      reidStd: [0.229, 0.224, 0.225],
+      reidChannelOrder: 'rgb',
+      reidMaxBatchSize: 100,
+    });
+    expect(config.tracker.reidModel).toBeUndefined();
     expect(config.topics).toEqual({
       detections: 'persistent://retail/ingest/detections',
       trackEvents: 'persistent://retail/ingest/track-events',
@@ -79,6 +87,15 @@ describe('ingest configuration', () => {
     expect(load({}).tracker.nnBudget).toBe(DEFAULT_NN_BUDGET);
     expect(config.publish.producerName).toBe('edge-store-1');
     expect(load({}).publish.producerName).toBeUndefined();
+  });
+
+  it('reads the ReID settings, lists as comma-separated numbers', () => {
+    const config = load({ REID_MODEL_URI: 's3://models/reid.onnx', REID_MEAN: '0,0,0', REID_STD: '[0.0039, 0.0039, 0.0039]', REID_CHANNEL_ORDER: 'bgr' });
+    expect(config.tracker).toMatchObject({ reidModel: 's3://models/reid.onnx', reidMean: [0, 0, 0], reidStd: [0.0039, 0.0039, 0.0039], reidChannelOrder: 'bgr' });
+    expect(problems({ REID_STD: '0.5,0,0.5', REID_MEAN: '1,2' })).toEqual([
+      expect.stringMatching(/^REID_MEAN \(tracker\.reidMean\): /),
+      expect.stringMatching(/^REID_STD \(tracker\.reidStd\[1\]\): /),
+    ]);
   });
 
   it('names the key and the fix for bad detection, publishing and tracker values', () => {

@@ -11,7 +11,17 @@ import {
   DEFAULT_MODEL_CACHE_DIR,
   KNOWN_EXECUTION_PROVIDERS,
 } from './detection';
-import { DEFAULT_MAX_AGE, DEFAULT_MAX_COSINE_DISTANCE, DEFAULT_MAX_IOU_DISTANCE, DEFAULT_N_INIT, DEFAULT_NN_BUDGET } from './tracking';
+import {
+  DEFAULT_MAX_AGE,
+  DEFAULT_MAX_COSINE_DISTANCE,
+  DEFAULT_MAX_IOU_DISTANCE,
+  DEFAULT_N_INIT,
+  DEFAULT_NN_BUDGET,
+  DEFAULT_REID_CHANNEL_ORDER,
+  DEFAULT_REID_MAX_BATCH_SIZE,
+  DEFAULT_REID_MEAN,
+  DEFAULT_REID_STD,
+} from './tracking';
 import { DEFAULT_QUEUE_CAPACITY } from './sources';
 
 /** Metrics and health port (Prometheus scrapes ingest here; see tools/stack). */
@@ -118,6 +128,17 @@ export const ingestConfigSchema = defineServiceConfig(
       maxCosineDistance: setting(z.number().gt(0).max(2).default(DEFAULT_TRACKER.maxCosineDistance), { env: 'TRACKER_MAX_COSINE_DISTANCE' }),
       /** Appearance embeddings kept per track. */
       nnBudget: setting(z.int().positive().default(DEFAULT_TRACKER.nnBudget), { env: 'TRACKER_NN_BUDGET' }),
+      /**
+       * ReID ONNX model for appearance features (path, file://, s3://bucket/key or http(s)://, loaded like model.uri).
+       * Absent: the built-in HSV colour histogram.
+       */
+      reidModel: setting(z.string().min(1).optional(), { env: 'REID_MODEL_URI' }),
+      /** Per-channel normalisation of ReID crops, `(pixel / 255 − mean) / std`, in the model's channel order. */
+      reidMean: setting(z.array(z.number()).length(3).default([...DEFAULT_REID_MEAN]), { env: 'REID_MEAN' }),
+      reidStd: setting(z.array(z.number().positive()).length(3).default([...DEFAULT_REID_STD]), { env: 'REID_STD' }),
+      reidChannelOrder: setting(z.enum(['rgb', 'bgr']).default(DEFAULT_REID_CHANNEL_ORDER), { env: 'REID_CHANNEL_ORDER' }),
+      /** Crops per ReID run at most (dynamic-batch models); a frame's crops go together up to this. */
+      reidMaxBatchSize: setting(z.int().positive().default(DEFAULT_REID_MAX_BATCH_SIZE), { env: 'REID_MAX_BATCH_SIZE' }),
     }),
     pulsar: pulsarConnectionSettings(),
     topics: z.object({

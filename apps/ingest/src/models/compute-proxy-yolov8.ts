@@ -1,5 +1,6 @@
 import { COCO_CLASS_NAMES, formatClassNames } from '../detection/class-names';
 import { encodeOnnxModel, type OnnxInitializer, type OnnxNode } from './onnx-builder';
+import { seededUniform } from './seeded-random';
 
 /*
  * A COMPUTE PROXY for YOLOv8n, for benchmarks only: a plain convolutional network with YOLOv8n's
@@ -46,18 +47,6 @@ const WEIGHT_GAIN = 2;
 const SCENE_OBJECTS = 20;
 const ANCHORS_PER_OBJECT = 5;
 
-/** Deterministic uniform numbers in [-1, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  };
-}
-
 /**
  * A fixed busy scene so decoding does realistic work: SCENE_OBJECTS objects (mostly people), each
  * reported by ANCHORS_PER_OBJECT neighbouring anchors with jittered boxes and scores, which NMS
@@ -94,7 +83,7 @@ export interface ComputeProxyModel {
 }
 
 export function buildComputeProxyYolov8(seed = 1): ComputeProxyModel {
-  const next = random(seed);
+  const next = seededUniform(seed);
   const nodes: OnnxNode[] = [];
   const initializers: OnnxInitializer[] = [];
   let flops = 0;

@@ -5,7 +5,7 @@ import type { IngestConfig } from '../config';
 import { Detector, DetectionError, type DetectorOptions } from '../detection';
 import { TopicPublisher } from '../publish/topic-publisher';
 import { FrameSources, type VideoFrame } from '../sources';
-import { CameraTracker, HsvHistogramExtractor } from '../tracking';
+import { CameraTracker, HsvHistogramExtractor, ReidOnnxExtractor, REID_OPTION_KEYS, TrackingError, type FeatureExtractor } from '../tracking';
 import { CameraWorker } from './camera-worker';
 import { DetectionBatcher } from './detection-batcher';
 import { IngestMetrics, type TopicLabel } from './ingest-metrics';
@@ -37,6 +37,27 @@ export function detectorOptionsOf(config: IngestConfig): DetectorOptions {
   };
 }
 
+/** The ReID extractor when `tracker.reidModel` is set (loaded like the detector's model), else undefined. */
+export async function loadReidExtractor(config: IngestConfig): Promise<ReidOnnxExtractor | undefined> {
+  const { tracker, model, detection } = config;
+  if (tracker.reidModel === undefined) return undefined;
+  try {
+    return await ReidOnnxExtractor.load({
+      modelUri: tracker.reidModel,
+      mean: tracker.reidMean,
+      std: tracker.reidStd,
+      channelOrder: tracker.reidChannelOrder,
+      maxBatchSize: tracker.reidMaxBatchSize,
+      intraOpThreads: detection.intraOpThreads,
+      modelCacheDir: model.cacheDir,
+      objectStore: detectorOptionsOf(config).objectStore,
+    });
+  } catch (error) {
+    const reason = error instanceof TrackingError ? `${error.code}: ${error.message}` : String(error);
+    throw new IngestStartupError(`cannot load the ReID model ${tracker.reidModel} (${reason}); check ${REID_OPTION_KEYS.modelUri}`, { cause: error });
+  }
+}
+
 /** `ingest-<instance id>` with characters Pulsar names do not like replaced. */
 export function producerNameOf(configured: string | undefined, instanceId: string): string {
   return configured ?? `ingest-${instanceId}`.replace(/[^A-Za-z0-9._-]/g, '-');
@@ -55,6 +76,8 @@ export class IngestStartupError extends Error {
 export interface IngestPipeline {
   readonly metrics: IngestMetrics;
   readonly publishers: Readonly<Record<TopicLabel, TopicPublisher>>;
+  /** The shared ReID extractor when `tracker.reidModel` is set (its `stats` count crops and time). */
+  readonly reid: ReidOnnxExtractor | undefined;
   /** Resolves when every camera's frames have ended and their tracks were ended (the sources finished or were stopped). */
   readonly camerasDone: Promise<void>;
   /** Stops sources, ends tracks, flushes and closes producers and the client. Idempotent. */
@@ -93,6 +116,14 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
     throw new IngestStartupError(`cannot load the detection model ${config.model.uri} (${reason}); check model.uri (MODEL_URI)`, { cause: error });
   }
   for (const note of detector.info.notes) log.warn({ note }, 'detector note');
+  let reid: ReidOnnxExtractor | undefined;
+  try {
+    reid = await loadReidExtractor(config);
+  } catch (error) {
+    await detector.close();
+    throw error;
+  }
+  if (reid !== undefined) log.info({ reid: reid.info }, 'appearance features from the ReID model');
   modelFlag.ready(`${detector.info.modelName} ${detector.info.modelVersion}, batch ${detector.info.batchSize}${detector.info.dynamicBatch ? ' (dynamic)' : ''}`);
 
   const client = new PulsarClient({
@@ -120,6 +151,7 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
   } catch (error) {
     await client.close().catch(() => undefined);
     await detector.close();
+    await reid?.close();
     throw error;
   }
   const publisherOf = (label: TopicLabel, producer: Producer) =>
@@ -157,7 +189,10 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
       metrics.postprocessMs.observe(labels, timings.postprocessMs / frames.length);
     }
   });
-  const trackerOptions = { tracker: { ...config.tracker } };
+  const { maxIouDistance, maxAge, nInit, maxCosineDistance, nnBudget } = config.tracker;
+  const trackerOptions = { tracker: { maxIouDistance, maxAge, nInit, maxCosineDistance, nnBudget } };
+  // One ReID session serves every camera; the histogram is cheap and stateless, one per tracker.
+  const extractorFor = (): FeatureExtractor => reid ?? new HsvHistogramExtractor();
   const model = { name: config.model.name, version: config.model.version ?? detector.info.modelVersion };
   workers = config.cameras.map(
     (camera) =>
@@ -166,7 +201,7 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
         storeId: camera.storeId,
         frames: sources.byCamera.get(camera.cameraId)!,
         detect: (frame) => batcher.submit(frame),
-        newTracker: () => new CameraTracker({ ...trackerOptions, extractor: new HsvHistogramExtractor() }),
+        newTracker: () => new CameraTracker({ ...trackerOptions, extractor: extractorFor() }),
         model,
         includeUntracked: config.detection.publishUntracked,
         emitDetection: (event) => publishers.detections.publish(event.camera_id, detectionCodec.encode(event), Math.floor(event.frame_ts / 1000)),
@@ -191,8 +226,9 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
       await Promise.all([publishers.detections.close(), publishers.track_events.close()]);
       await client.close();
       await detector.close();
+      await reid?.close();
     })());
   // SIGTERM: stop the cameras, end the tracks, flush the producers, close.
   onShutdown('ingest pipeline', stop);
-  return { metrics, publishers, camerasDone, stop };
+  return { metrics, publishers, reid, camerasDone, stop };
 }

@@ -6,18 +6,25 @@ export type TrackingErrorCode =
   /** The cost matrix of an assignment has no feasible complete assignment (NaN or -Infinity costs). */
   | 'infeasible-assignment'
   /** The Kalman filter met a covariance that is not positive definite (corrupted state). */
-  | 'not-positive-definite';
+  | 'not-positive-definite'
+  /** The ReID model file or object cannot be read (missing path, store unreachable). */
+  | 'model-unavailable'
+  /** The ReID model loads but does not fit the contract (image in, embedding out). */
+  | 'invalid-model'
+  /** A ReID inference run failed. */
+  | 'inference-failed';
 
-/** The one error type of the tracker: nothing in it is worth retrying, bad input stays bad. */
+/** The one error type of the tracking stage: bad input stays bad; only reaching or running the ReID model may be retried. */
 export class TrackingError extends Error {
   readonly code: TrackingErrorCode;
-  readonly retriable = false;
+  readonly retriable: boolean;
   override readonly cause?: unknown;
 
-  constructor(code: TrackingErrorCode, message: string, options: { cause?: unknown } = {}) {
+  constructor(code: TrackingErrorCode, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
     super(message);
     this.name = 'TrackingError';
     this.code = code;
+    this.retriable = options.retriable ?? false;
     if (options.cause !== undefined) this.cause = options.cause;
   }
 }

@@ -18,3 +18,15 @@ export {
 export { trackEventOf, type StreamIdentity } from './track-events';
 export type { FeatureExtractor, ImageFrame } from './appearance/feature-extractor';
 export { HsvHistogramExtractor, type HsvHistogramOptions } from './appearance/hsv-histogram-extractor';
+export {
+  DEFAULT_REID_CHANNEL_ORDER,
+  DEFAULT_REID_INPUT_SIZE,
+  DEFAULT_REID_MAX_BATCH_SIZE,
+  DEFAULT_REID_MEAN,
+  DEFAULT_REID_STD,
+  REID_OPTION_KEYS,
+  ReidOnnxExtractor,
+  type ReidExtractorOptions,
+  type ReidModelInfo,
+  type ReidStats,
+} from './appearance/reid-onnx-extractor';

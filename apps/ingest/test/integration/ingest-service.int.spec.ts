@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DetectionEvent, TrackEvent } from '@retail/schema';
 import { DetectionEvent as DetectionRecord, TrackEvent as TrackRecord } from '@retail/schema';
+import { writeSyntheticReid } from '../../src/models/synthetic-reid';
 import { writeSyntheticYolov8 } from '../../src/models/synthetic-yolov8';
 import {
   admin,
@@ -34,6 +35,7 @@ const EVENTS_PER_CLIP = OBJECTS_PER_FRAME * (FRAMES - (N_INIT - 1));
 
 let dir: string;
 let modelPath: string;
+let reidModelPath: string;
 let clip: string;
 let corrupt: string;
 let ns: Awaited<ReturnType<typeof dedupNamespace>>;
@@ -42,6 +44,7 @@ let running: RunningIngest | undefined;
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'ingest-service-int-'));
   modelPath = await writeSyntheticYolov8(path.join(dir, 'synthetic.onnx'), { dynamicBatch: true });
+  reidModelPath = await writeSyntheticReid(path.join(dir, 'reid.onnx'));
   clip = path.join(dir, 'red.mp4');
   corrupt = path.join(dir, 'corrupt.mp4');
   await Promise.all([makeRedClip(clip, FRAMES, SIZE), makeCorruptClip(corrupt)]);
@@ -207,6 +210,29 @@ describe('ingest service end to end', () => {
       running = undefined;
       await proxy.close();
     }
+  });
+
+  it('with a ReID model: every detection is cropped and embedded by it, and tracks and events are as with the histogram', async () => {
+    const topics = await freshTopics(1);
+    running = await startIngest(serviceEnv(topics, [{ cameraId: 'cam-reid', source: `file://${clip}` }], { REID_MODEL_URI: reidModelPath }));
+    await drained(running);
+    expect(running.pipeline.reid?.info).toMatchObject({ featureLength: 128, inputWidth: 64, inputHeight: 128 });
+    // Two detections a frame, both frames' crops in one run each.
+    expect(running.pipeline.reid?.stats).toMatchObject({ crops: OBJECTS_PER_FRAME * FRAMES, runs: FRAMES });
+    expect(await counterValue(running.pipeline.metrics.frameErrors)).toBe(0);
+
+    const detections = await readTopic<DetectionEvent>(topics.detections, DetectionRecord, EVENTS_PER_CLIP);
+    expect(detections).toHaveLength(EVENTS_PER_CLIP);
+    expect(new Set(detections.map(({ value }) => value.track_id))).toEqual(new Set([1, 2]));
+    expectFrameOrder(detections.map(({ value }) => value));
+  });
+
+  it('a ReID model that cannot be loaded is a startup error naming the setting', async () => {
+    const topics = { detections: ns.topic('detections'), trackEvents: ns.topic('track-events') };
+    const missing = path.join(dir, 'no-such-reid.onnx');
+    await expect(startIngest(serviceEnv(topics, [{ cameraId: 'cam-a', source: `file://${clip}` }], { REID_MODEL_URI: missing }))).rejects.toThrow(
+      /cannot load the ReID model .*no-such-reid\.onnx.*check tracker\.reidModel \(REID_MODEL_URI\)/,
+    );
   });
 
   it('a model that cannot be loaded is a startup error naming the setting', async () => {
