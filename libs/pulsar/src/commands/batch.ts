@@ -1,52 +1,283 @@
 /**
  * Batch payload format: for each message, [size:4 big-endian][SingleMessageMetadata:size][payload],
  * concatenated; the entry's MessageMetadata carries num_messages_in_batch.
+ *
+ * SingleMessageMetadata is hand-coded (see codec/proto-wire.ts for why). Field numbers, from
+ * PulsarApi.proto: properties 1, partition_key 2, payload_size 3, compacted_out 4, event_time 5,
+ * partition_key_b64_encoded 6, ordering_key 7, sequence_id 8, null_value 9, null_partition_key 10.
+ * Fields are written in field-number order, as protobufjs and the Java client write them.
  */
-import { singleMessageMetadataCodec } from '../codec/codec';
-import type { SingleMessageMetadata } from '../codec/wire-types';
+import {
+  fieldTag,
+  varintSize,
+  WIRE_LENGTH_DELIMITED,
+  WIRE_VARINT,
+  WireFormatError,
+  WireReader,
+  writeVarint,
+} from '../codec/proto-wire';
+import type { KeyValue } from '../codec/wire-types';
 import { PulsarClientError } from '../errors';
 
-export interface BatchEntry {
-  metadata: SingleMessageMetadata;
+const F_PROPERTIES = 1;
+const F_PARTITION_KEY = 2;
+const F_PAYLOAD_SIZE = 3;
+const F_COMPACTED_OUT = 4;
+const F_EVENT_TIME = 5;
+const F_ORDERING_KEY = 7;
+const F_SEQUENCE_ID = 8;
+const F_KEY_VALUE_KEY = 1;
+const F_KEY_VALUE_VALUE = 2;
+
+/** One message of an outgoing batch: its payload and what goes in its SingleMessageMetadata. */
+export interface OutgoingBatchMessage {
   payload: Uint8Array;
+  properties?: readonly KeyValue[] | undefined;
+  partitionKey?: string | undefined;
+  orderingKey?: Uint8Array | undefined;
+  /** Epoch ms. */
+  eventTime?: number | undefined;
+  sequenceId?: number | undefined;
 }
 
-export function encodeBatch(entries: readonly BatchEntry[]): Buffer {
-  const parts: Uint8Array[] = [];
-  for (const entry of entries) {
-    const meta = singleMessageMetadataCodec.encode({ ...entry.metadata, payloadSize: entry.payload.length });
-    const size = Buffer.allocUnsafe(4);
-    size.writeUInt32BE(meta.length, 0);
-    parts.push(size, meta, entry.payload);
+/** A decoded SingleMessageMetadata; 64-bit values are numbers below 2^53 and bigints above. */
+export interface DecodedSingleMetadata {
+  properties: KeyValue[];
+  partitionKey?: string;
+  payloadSize: number;
+  compactedOut: boolean;
+  eventTime?: number | bigint;
+  orderingKey?: Buffer;
+  sequenceId?: number | bigint;
+}
+
+export interface BatchEntry {
+  metadata: DecodedSingleMetadata;
+  payload: Buffer;
+}
+
+const utf8Length = (text: string) => Buffer.byteLength(text, 'utf8');
+
+/** Encoded size of one message's metadata; string byte lengths are appended to `lengths` for the write pass. */
+function singleMetadataSize(m: OutgoingBatchMessage, payloadSize: number, lengths: number[]): number {
+  let size = 1 + varintSize(payloadSize);
+  for (const kv of m.properties ?? []) {
+    const k = utf8Length(kv.key);
+    const v = utf8Length(kv.value);
+    const inner = 1 + varintSize(k) + k + 1 + varintSize(v) + v;
+    lengths.push(k, v);
+    size += 1 + varintSize(inner) + inner;
   }
-  return Buffer.concat(parts);
+  if (m.partitionKey !== undefined) {
+    const k = utf8Length(m.partitionKey);
+    lengths.push(k);
+    size += 1 + varintSize(k) + k;
+  }
+  if (m.eventTime !== undefined) size += 1 + varintSize(m.eventTime);
+  if (m.orderingKey) size += 1 + varintSize(m.orderingKey.length) + m.orderingKey.length;
+  if (m.sequenceId !== undefined) size += 1 + varintSize(m.sequenceId);
+  return size;
 }
 
-export function decodeBatch(payload: Uint8Array, count: number): BatchEntry[] {
+function writeString(target: Buffer, pos: number, text: string, byteLength: number): number {
+  pos = writeVarint(target, pos, byteLength);
+  return pos + target.write(text, pos, byteLength, 'utf8');
+}
+
+/** Writes one message's metadata at `pos`, taking string lengths from `lengths` starting at `next.i`. */
+function writeSingleMetadata(target: Buffer, pos: number, m: OutgoingBatchMessage, payloadSize: number, lengths: number[], next: { i: number }): number {
+  for (const kv of m.properties ?? []) {
+    const k = lengths[next.i++]!;
+    const v = lengths[next.i++]!;
+    target[pos++] = fieldTag(F_PROPERTIES, WIRE_LENGTH_DELIMITED);
+    pos = writeVarint(target, pos, 1 + varintSize(k) + k + 1 + varintSize(v) + v);
+    target[pos++] = fieldTag(F_KEY_VALUE_KEY, WIRE_LENGTH_DELIMITED);
+    pos = writeString(target, pos, kv.key, k);
+    target[pos++] = fieldTag(F_KEY_VALUE_VALUE, WIRE_LENGTH_DELIMITED);
+    pos = writeString(target, pos, kv.value, v);
+  }
+  if (m.partitionKey !== undefined) {
+    target[pos++] = fieldTag(F_PARTITION_KEY, WIRE_LENGTH_DELIMITED);
+    pos = writeString(target, pos, m.partitionKey, lengths[next.i++]!);
+  }
+  target[pos++] = fieldTag(F_PAYLOAD_SIZE, WIRE_VARINT);
+  pos = writeVarint(target, pos, payloadSize);
+  if (m.eventTime !== undefined) {
+    target[pos++] = fieldTag(F_EVENT_TIME, WIRE_VARINT);
+    pos = writeVarint(target, pos, m.eventTime);
+  }
+  if (m.orderingKey) {
+    target[pos++] = fieldTag(F_ORDERING_KEY, WIRE_LENGTH_DELIMITED);
+    pos = writeVarint(target, pos, m.orderingKey.length);
+    target.set(m.orderingKey, pos);
+    pos += m.orderingKey.length;
+  }
+  if (m.sequenceId !== undefined) {
+    target[pos++] = fieldTag(F_SEQUENCE_ID, WIRE_VARINT);
+    pos = writeVarint(target, pos, m.sequenceId);
+  }
+  return pos;
+}
+
+/** Encodes a batch payload into one buffer (sizes first, then a single write pass, no concatenation). */
+export function encodeBatch(messages: readonly OutgoingBatchMessage[]): Buffer {
+  const lengths: number[] = [];
+  const metaSizes = new Array<number>(messages.length);
+  let total = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    const size = singleMetadataSize(message, message.payload.length, lengths);
+    metaSizes[i] = size;
+    total += 4 + size + message.payload.length;
+  }
+  const out = Buffer.allocUnsafe(total);
+  const next = { i: 0 };
+  let pos = 0;
+  for (let i = 0; i < messages.length; i++) {
+    const message = messages[i]!;
+    out.writeUInt32BE(metaSizes[i]!, pos);
+    pos = writeSingleMetadata(out, pos + 4, message, message.payload.length, lengths, next);
+    out.set(message.payload, pos);
+    pos += message.payload.length;
+  }
+  return out;
+}
+
+/**
+ * Where each message of a batch sits in its payload: for message i, `offsets[3i]` is where its
+ * metadata starts, `offsets[3i + 1]` where its payload starts (the metadata ends there) and
+ * `offsets[3i + 2]` where its payload ends. Scanning decodes only the fields needed to walk the
+ * batch; everything else is decoded when the application asks (`decodeSingleMetadata`).
+ */
+export interface BatchLayout {
+  count: number;
+  offsets: Int32Array;
+  /** Per message: 1 if the broker's compaction left it out. */
+  compactedOut: Uint8Array;
+}
+
+export function scanBatch(payload: Uint8Array, count: number): BatchLayout {
   const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  const entries: BatchEntry[] = [];
-  let offset = 0;
+  const offsets = new Int32Array(count * 3);
+  const compactedOut = new Uint8Array(count);
+  let pos = 0;
   for (let i = 0; i < count; i++) {
-    if (payload.length - offset < 4) throw batchError(`entry ${i} of ${count}: no metadata size`);
-    const metaSize = view.getUint32(offset);
-    offset += 4;
-    if (metaSize > payload.length - offset) throw batchError(`entry ${i}: metadata size ${metaSize} overruns the batch`);
-    let metadata: SingleMessageMetadata;
+    if (payload.length - pos < 4) throw batchError(`entry ${i} of ${count}: no metadata size`);
+    const metaSize = view.getUint32(pos);
+    pos += 4;
+    if (metaSize > payload.length - pos) throw batchError(`entry ${i}: metadata size ${metaSize} overruns the batch`);
+    const metaEnd = pos + metaSize;
+    let payloadSize = -1;
     try {
-      metadata = singleMessageMetadataCodec.decode(payload.subarray(offset, offset + metaSize));
+      const reader = new WireReader(payload, pos, metaEnd);
+      while (!reader.done) {
+        const tag = reader.int32();
+        if (tag === fieldTag(F_PAYLOAD_SIZE, WIRE_VARINT)) payloadSize = reader.int32();
+        else if (tag === fieldTag(F_COMPACTED_OUT, WIRE_VARINT)) compactedOut[i] = reader.int32() ? 1 : 0;
+        else reader.skip(tag & 7);
+      }
     } catch (error) {
-      throw batchError(`entry ${i}: SingleMessageMetadata does not decode`, error);
+      throw batchError(`entry ${i}: SingleMessageMetadata does not decode (${(error as Error).message})`, error);
     }
-    offset += metaSize;
-    if (metadata.payloadSize < 0 || metadata.payloadSize > payload.length - offset) {
-      throw batchError(`entry ${i}: payload size ${metadata.payloadSize} overruns the batch`);
+    if (payloadSize < 0 || payloadSize > payload.length - metaEnd) {
+      throw batchError(`entry ${i}: payload size ${payloadSize} overruns the batch`);
     }
-    entries.push({ metadata, payload: payload.subarray(offset, offset + metadata.payloadSize) });
-    offset += metadata.payloadSize;
+    offsets[i * 3] = pos;
+    offsets[i * 3 + 1] = metaEnd;
+    offsets[i * 3 + 2] = metaEnd + payloadSize;
+    pos = metaEnd + payloadSize;
+  }
+  return { count, offsets, compactedOut };
+}
+
+/** Decodes a SingleMessageMetadata between `start` and `end` of `bytes` (a scanned batch, so already walked once). */
+export function decodeSingleMetadata(bytes: Buffer, start: number, end: number): DecodedSingleMetadata {
+  const reader = new WireReader(bytes, start, end);
+  const decoded: DecodedSingleMetadata = { properties: [], payloadSize: 0, compactedOut: false };
+  while (!reader.done) {
+    const tag = reader.int32();
+    switch (tag) {
+      case fieldTag(F_PROPERTIES, WIRE_LENGTH_DELIMITED): {
+        const [s, e] = reader.lengthDelimited();
+        const property = decodeKeyValue(bytes, s, e);
+        if (property) decoded.properties.push(property);
+        break;
+      }
+      case fieldTag(F_PARTITION_KEY, WIRE_LENGTH_DELIMITED): {
+        const [s, e] = reader.lengthDelimited();
+        decoded.partitionKey = bytes.toString('utf8', s, e);
+        break;
+      }
+      case fieldTag(F_PAYLOAD_SIZE, WIRE_VARINT):
+        decoded.payloadSize = reader.int32();
+        break;
+      case fieldTag(F_COMPACTED_OUT, WIRE_VARINT):
+        decoded.compactedOut = reader.int32() !== 0;
+        break;
+      case fieldTag(F_EVENT_TIME, WIRE_VARINT):
+        decoded.eventTime = reader.varint();
+        break;
+      case fieldTag(F_ORDERING_KEY, WIRE_LENGTH_DELIMITED): {
+        const [s, e] = reader.lengthDelimited();
+        decoded.orderingKey = bytes.subarray(s, e);
+        break;
+      }
+      case fieldTag(F_SEQUENCE_ID, WIRE_VARINT):
+        decoded.sequenceId = reader.varint();
+        break;
+      default:
+        reader.skip(tag & 7);
+    }
+  }
+  return decoded;
+}
+
+/** A property, or undefined if its bytes are malformed (the scan walked past it without looking inside). */
+function decodeKeyValue(bytes: Buffer, start: number, end: number): KeyValue | undefined {
+  try {
+    return readKeyValue(bytes, start, end);
+  } catch (error) {
+    if (error instanceof WireFormatError) return undefined;
+    throw error;
+  }
+}
+
+function readKeyValue(bytes: Buffer, start: number, end: number): KeyValue {
+  const reader = new WireReader(bytes, start, end);
+  let key = '';
+  let value = '';
+  while (!reader.done) {
+    const tag = reader.int32();
+    if (tag === fieldTag(F_KEY_VALUE_KEY, WIRE_LENGTH_DELIMITED)) {
+      const [s, e] = reader.lengthDelimited();
+      key = bytes.toString('utf8', s, e);
+    } else if (tag === fieldTag(F_KEY_VALUE_VALUE, WIRE_LENGTH_DELIMITED)) {
+      const [s, e] = reader.lengthDelimited();
+      value = bytes.toString('utf8', s, e);
+    } else {
+      reader.skip(tag & 7);
+    }
+  }
+  return { key, value };
+}
+
+/** Scans and fully decodes a batch (tests and tools; the consumer decodes lazily). */
+export function decodeBatch(payload: Uint8Array, count: number): BatchEntry[] {
+  const bytes = asBuffer(payload);
+  const layout = scanBatch(bytes, count);
+  const entries: BatchEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    const o = layout.offsets;
+    entries.push({ metadata: decodeSingleMetadata(bytes, o[i * 3]!, o[i * 3 + 1]!), payload: bytes.subarray(o[i * 3 + 1]!, o[i * 3 + 2]!) });
   }
   return entries;
 }
 
-function batchError(message: string, cause?: unknown): PulsarClientError {
+/** A Buffer over the same bytes (no copy). */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+export function batchError(message: string, cause?: unknown): PulsarClientError {
   return new PulsarClientError('InvalidFrame', `invalid batch payload: ${message}`, { cause });
 }

@@ -63,8 +63,8 @@ describe('command encoding matches golden frames', () => {
 
   it('batch payload', () => {
     const encoded = encodeBatch([
-      { metadata: { partitionKey: 'k', payloadSize: 0 }, payload: Buffer.from('a') },
-      { metadata: { payloadSize: 0 }, payload: Buffer.from('b') },
+      { partitionKey: 'k', payload: Buffer.from('a') },
+      { payload: Buffer.from('b') },
     ]);
     expect(encoded.toString('hex')).toBe(loadFixture('batch-payload').toString('hex'));
   });

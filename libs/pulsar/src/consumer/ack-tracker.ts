@@ -1,6 +1,43 @@
 import { MessageId } from '../message-id';
 
-const entryKey = (id: MessageId) => `${id.ledgerId}:${id.entryId}`;
+const entryKey = (ledgerId: bigint, entryId: bigint) => `${ledgerId}:${entryId}`;
+
+/**
+ * Which messages of one delivered batch the application has not acked yet. Received messages
+ * hold a reference to it, so acking them costs no map lookup and no key string.
+ */
+export class BatchAcks {
+  /** 1 at the index of a delivered message not yet acked. */
+  private readonly unacked: Uint8Array;
+  private outstanding = 0;
+  /** Set once the batch is acked (or covered by a cumulative ack): further acks are no-ops. */
+  done = false;
+
+  constructor(
+    readonly entry: MessageId,
+    batchSize: number,
+  ) {
+    this.unacked = new Uint8Array(batchSize);
+  }
+
+  /** Marks a message as delivered to the application. */
+  track(index: number): void {
+    if (index < 0 || index >= this.unacked.length || this.unacked[index]) return;
+    this.unacked[index] = 1;
+    this.outstanding++;
+  }
+
+  get pending(): number {
+    return this.outstanding;
+  }
+
+  /** Records an ack; true when it was the last outstanding message of the batch. */
+  ack(index: number): boolean {
+    if (this.done || !this.unacked[index]) return false;
+    this.unacked[index] = 0;
+    return --this.outstanding === 0;
+  }
+}
 
 /**
  * Decides which acks go to the broker. The broker tracks whole entries, so an individual ack of
@@ -8,22 +45,45 @@ const entryKey = (id: MessageId) => `${id.ledgerId}:${id.entryId}`;
  * inside a batch acknowledges up to the previous entry (the rest of the batch is still ours).
  */
 export class AckTracker {
-  private readonly batches = new Map<string, Set<number>>();
+  private readonly batches = new Map<string, BatchAcks>();
 
   /** Records a delivered batch; `delivered` are the indexes handed to the application. */
-  trackBatch(entry: MessageId, delivered: number[]): void {
-    if (delivered.length) this.batches.set(entryKey(entry), new Set(delivered));
+  trackBatch(entry: MessageId, delivered: number[], batchSize = Math.max(0, ...delivered) + 1): BatchAcks | undefined {
+    if (!delivered.length) return undefined;
+    const batch = this.startBatch(entry, batchSize);
+    for (const index of delivered) batch.track(index);
+    return batch;
   }
 
-  /** Returns the entry to ack individually now, or undefined while batch siblings are unacked. */
-  individual(id: MessageId): MessageId | undefined {
+  /** Starts tracking a batch whose delivered messages the caller adds with `track`. */
+  startBatch(entry: MessageId, batchSize: number): BatchAcks {
+    const key = entryKey(entry.ledgerId, entry.entryId);
+    const batch = new BatchAcks(entry, batchSize);
+    // A redelivered batch replaces the earlier delivery: acks through the old messages look it up.
+    const replaced = this.batches.get(key);
+    if (replaced) replaced.done = true;
+    this.batches.set(key, batch);
+    return batch;
+  }
+
+  /** Forgets a batch none of whose messages was delivered. */
+  dropBatch(batch: BatchAcks): void {
+    batch.done = true;
+    const key = entryKey(batch.entry.ledgerId, batch.entry.entryId);
+    if (this.batches.get(key) === batch) this.batches.delete(key);
+  }
+
+  /**
+   * Returns the entry to ack individually now, or undefined while batch siblings are unacked.
+   * `batch` is the state the received message carries; ids rebuilt by the caller are looked up.
+   */
+  individual(id: MessageId, batch?: BatchAcks): MessageId | undefined {
     if (!id.isBatched) return id.entry();
-    const outstanding = this.batches.get(entryKey(id));
-    if (!outstanding) return id.entry();
-    outstanding.delete(id.batchIndex);
-    if (outstanding.size > 0) return undefined;
-    this.batches.delete(entryKey(id));
-    return id.entry();
+    const acks = batch && !batch.done ? batch : this.batches.get(entryKey(id.ledgerId, id.entryId));
+    if (!acks) return batch?.done ? undefined : id.entry();
+    if (!acks.ack(id.batchIndex)) return undefined;
+    this.dropBatch(acks);
+    return acks.entry;
   }
 
   /** Returns the position to ack cumulatively, or undefined if nothing before it can be acked yet. */
@@ -33,13 +93,14 @@ export class AckTracker {
       if (id.entryId === 0n) return undefined;
       target = new MessageId(id.ledgerId, id.entryId - 1n, id.partition);
     }
-    for (const key of [...this.batches.keys()]) {
-      const [ledger, entry] = key.split(':').map(BigInt) as [bigint, bigint];
-      if (ledger < target.ledgerId || (ledger === target.ledgerId && entry <= target.entryId)) this.batches.delete(key);
+    for (const batch of [...this.batches.values()]) {
+      const { ledgerId, entryId } = batch.entry;
+      if (ledgerId < target.ledgerId || (ledgerId === target.ledgerId && entryId <= target.entryId)) this.dropBatch(batch);
     }
     return target;
   }
 
+  /** Forgets every batch (after a seek); messages received before still complete their own batch. */
   clear(): void {
     this.batches.clear();
   }

@@ -59,7 +59,7 @@ describe('consumer against a scripted broker', () => {
 
   it('unpacks a batch and acks the entry only when every message in it is acked', async () => {
     const { consumer, consumerId, socket } = await subscribe();
-    const batch = encodeBatch(['a', 'b', 'c'].map((d) => ({ metadata: { payloadSize: 0, partitionKey: `k-${d}` }, payload: Buffer.from(d) })));
+    const batch = encodeBatch(['a', 'b', 'c'].map((d) => ({ partitionKey: `k-${d}`, payload: Buffer.from(d) })));
     broker.sendMessage(socket, consumerId, 7, meta(0, { numMessagesInBatch: 3 }), batch);
     const messages = [await consumer.receive(1000), await consumer.receive(1000), await consumer.receive(1000)];
     expect(messages.map((m) => [m.data.toString(), m.key, m.messageId.batchIndex, m.messageId.batchSize])).toEqual([

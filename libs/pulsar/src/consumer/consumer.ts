@@ -5,7 +5,7 @@ import { partitionTopicName } from '../lookup/topic-name';
 import { MessageId } from '../message-id';
 import type { NormalizedConsumerOptions } from '../options';
 import { AsyncQueue } from '../util/async-queue';
-import type { Message } from './message';
+import { ReceivedMessage, type Message } from './message';
 import { PartitionConsumer, type DeadLetterSink, type QueuedDelivery } from './partition-consumer';
 
 export type DeadLetterSinkFactory = (topic: string) => Promise<DeadLetterSink & { close(): Promise<void> }>;
@@ -135,7 +135,7 @@ export class Consumer implements AsyncIterable<Message> {
 
   /** Acknowledges one message (a batch entry is acked on the broker once all its messages are). */
   acknowledge(message: Message | MessageId): void {
-    this.owner(message).acknowledge(idOf(message));
+    this.owner(message).acknowledge(idOf(message), message instanceof ReceivedMessage ? message.batchAcks : undefined);
   }
 
   /** Acknowledges this message and everything before it (Exclusive and Failover subscriptions). */

@@ -28,7 +28,8 @@ import type { NormalizedConsumerOptions, SubscriptionType } from '../options';
 import type { AsyncQueue } from '../util/async-queue';
 import { Backoff } from '../util/backoff';
 import { retryWithBackoff } from '../util/retry';
-import { AckTracker } from './ack-tracker';
+import type { Tally } from '../metrics/client-metrics';
+import { AckTracker, type BatchAcks } from './ack-tracker';
 import type { Message } from './message';
 import { parseEntry } from './message-parser';
 
@@ -78,6 +79,8 @@ export class PartitionConsumer implements ConsumerListener {
   /** Set while a SUBSCRIBE is in flight; a broker close arriving then voids that attempt. */
   private subscribing = false;
   private closedWhileSubscribing = false;
+  private readonly receivedTally: Tally;
+  private readonly ackedTally: Tally;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -89,6 +92,9 @@ export class PartitionConsumer implements ConsumerListener {
   ) {
     this.consumerId = ctx.nextConsumerId();
     this.backoff = new Backoff(ctx.options.initialBackoffMs, ctx.options.maxBackoffMs);
+    const labels = { topic, subscription: options.subscription };
+    this.receivedTally = ctx.metrics.counterTally(ctx.metrics.messagesReceived, labels);
+    this.ackedTally = ctx.metrics.counterTally(ctx.metrics.messagesAcked, labels);
   }
 
   async start(): Promise<void> {
@@ -101,6 +107,7 @@ export class PartitionConsumer implements ConsumerListener {
       });
     } catch (error) {
       this.state = 'failed';
+      this.releaseTallies();
       throw error;
     }
     if (this.options.ackGroupingTimeMs > 0) {
@@ -115,14 +122,15 @@ export class PartitionConsumer implements ConsumerListener {
   /** Called by the facade when the application takes a message: counts a permit. */
   delivered(message: Message): void {
     this.lastDelivered = message.messageId;
-    this.ctx.metrics.messagesReceived.inc({ topic: this.topic, subscription: this.options.subscription });
+    this.receivedTally.add();
     this.returnPermits(1);
   }
 
-  acknowledge(id: MessageId): void {
+  /** `batch` is the ack state a received message carries (saves looking it up). */
+  acknowledge(id: MessageId, batch?: BatchAcks): void {
     if (this.nacks.size) this.nacks.delete(id.toString());
-    this.ctx.metrics.messagesAcked.inc({ topic: this.topic, subscription: this.options.subscription });
-    const entry = this.acks.individual(id);
+    this.ackedTally.add();
+    const entry = this.acks.individual(id, batch);
     if (!entry) return;
     this.pendingIndividualAcks.set(`${entry.ledgerId}:${entry.entryId}`, messageIdToWire(entry));
     if (this.options.ackGroupingTimeMs === 0) this.flushAcks();
@@ -132,7 +140,7 @@ export class PartitionConsumer implements ConsumerListener {
     if (this.options.subscriptionType === 'Shared' || this.options.subscriptionType === 'KeyShared') {
       throw new PulsarClientError('InvalidConfiguration', `acknowledgeCumulative is not allowed on ${this.options.subscriptionType} subscriptions: acknowledge each message instead`);
     }
-    this.ctx.metrics.messagesAcked.inc({ topic: this.topic, subscription: this.options.subscription });
+    this.ackedTally.add();
     const target = this.acks.cumulative(id);
     if (!target) return;
     if (!this.pendingCumulativeAck || target.compareTo(this.pendingCumulativeAck) > 0) this.pendingCumulativeAck = target;
@@ -216,6 +224,7 @@ export class PartitionConsumer implements ConsumerListener {
     }
     this.connection = undefined;
     this.state = 'closed';
+    this.releaseTallies();
   }
 
   // ---- ConsumerListener --------------------------------------------------------------------
@@ -229,7 +238,7 @@ export class PartitionConsumer implements ConsumerListener {
       if (this.lastDelivered) skipBefore = { id: this.lastDelivered, inclusive: false };
       else if (this.options.startMessageId) skipBefore = { id: this.options.startMessageId, inclusive: this.options.startMessageIdInclusive ?? false };
     }
-    const parsed = parseEntry(command, payload, this.topic, this.partition, skipBefore);
+    const parsed = parseEntry(command, payload, this.topic, this.partition, this.acks, skipBefore);
     if (!parsed.ok) {
       this.ctx.options.onWarning(`consumer on ${this.topic}: discarding entry ${parsed.entryId}: ${parsed.reason}`);
       this.sendValidationAck(parsed.entryId, parsed.validationError);
@@ -237,7 +246,6 @@ export class PartitionConsumer implements ConsumerListener {
       return;
     }
     if (parsed.skipped) this.returnPermits(parsed.skipped);
-    if (parsed.batchSize > 0) this.acks.trackBatch(parsed.entryId, parsed.messages.map((m) => m.messageId.batchIndex));
     const dlq = this.options.deadLetterPolicy;
     if (dlq && redeliveryCount > dlq.maxRedeliverCount) {
       for (const message of parsed.messages) void this.deadLetter(message);
@@ -282,6 +290,7 @@ export class PartitionConsumer implements ConsumerListener {
     this.state = 'closed';
     this.stopTimers();
     this.connection = undefined;
+    this.releaseTallies();
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -441,6 +450,11 @@ export class PartitionConsumer implements ConsumerListener {
         this.scheduleReconnect(error instanceof PulsarClientError ? error : new PulsarClientError('ConnectionError', String(error), { retriable: true }));
       });
     }, wait);
+  }
+
+  private releaseTallies(): void {
+    this.ctx.metrics.release(this.receivedTally);
+    this.ctx.metrics.release(this.ackedTally);
   }
 
   private stopTimers(): void {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { crc32c } from './crc32c';
 
 describe('crc32c', () => {
@@ -15,5 +16,26 @@ describe('crc32c', () => {
   it('continues a running checksum across chunks', () => {
     const data = Buffer.from('the quick brown fox jumps over the lazy dog');
     expect(crc32c(data.subarray(10), crc32c(data.subarray(0, 10)))).toBe(crc32c(data));
+  });
+});
+
+describe('crc32c slice-by-8', () => {
+  /** The plain bitwise definition, to check the table-driven loop against. */
+  function bitwise(bytes: Uint8Array): number {
+    let c = 0xffffffff;
+    for (const byte of bytes) {
+      c ^= byte;
+      for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
+    }
+    return ~c >>> 0;
+  }
+
+  it('agrees with the bitwise definition for every length and alignment', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 100 }), fc.nat(7), (bytes, skip) => {
+        const view = bytes.subarray(Math.min(skip, bytes.length));
+        expect(crc32c(view)).toBe(bitwise(view));
+      }),
+    );
   });
 });

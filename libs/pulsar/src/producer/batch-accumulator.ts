@@ -1,15 +1,22 @@
 import type { KeyValue } from '../codec/wire-types';
-import type { Deferred } from '../util/deferred';
 import type { MessageId } from '../message-id';
 
-/** A message accepted by send() and not yet part of an op on the wire. */
-export interface QueuedMessage {
+/** What send() hands to a partition producer. */
+export interface OutgoingMessage {
   payload: Uint8Array;
-  key: string | undefined;
+  partitionKey: string | undefined;
   orderingKey: Uint8Array | undefined;
-  properties: KeyValue[];
+  properties: KeyValue[] | undefined;
   eventTime: number | undefined;
-  deferred: Deferred<MessageId>;
+  /** Set by the caller for its own deduplication ids; otherwise assigned when the message goes on the wire. */
+  sequenceId: number | undefined;
+}
+
+/** A message accepted by send() and not yet acknowledged; its fields are also what encodeBatch reads. */
+export interface QueuedMessage extends OutgoingMessage {
+  promise: Promise<MessageId>;
+  resolve: (id: MessageId) => void;
+  reject: (error: unknown) => void;
   enqueuedAt: number;
 }
 
@@ -22,6 +29,9 @@ export class BatchAccumulator {
   private readonly groups = new Map<string, QueuedMessage[]>();
   private messages = 0;
   private bytes = 0;
+  /** The group of the previous add: consecutive messages of one group skip the map lookup. */
+  private lastGroup: string | undefined;
+  private lastList: QueuedMessage[] | undefined;
 
   constructor(
     private readonly keyBased: boolean,
@@ -41,8 +51,10 @@ export class BatchAccumulator {
   /** Adds a message; returns true when the batch is full and should be flushed now. */
   add(message: QueuedMessage): boolean {
     const group = this.keyBased ? groupKey(message) : '';
-    let list = this.groups.get(group);
+    let list = group === this.lastGroup ? this.lastList : this.groups.get(group);
     if (!list) this.groups.set(group, (list = []));
+    this.lastGroup = group;
+    this.lastList = list;
     list.push(message);
     this.messages++;
     this.bytes += message.payload.length;
@@ -53,6 +65,7 @@ export class BatchAccumulator {
   drain(): QueuedMessage[][] {
     const batches = [...this.groups.values()];
     this.groups.clear();
+    this.lastGroup = this.lastList = undefined;
     this.messages = 0;
     this.bytes = 0;
     return batches;
@@ -61,5 +74,5 @@ export class BatchAccumulator {
 
 function groupKey(message: QueuedMessage): string {
   if (message.orderingKey) return `o:${Buffer.from(message.orderingKey).toString('base64')}`;
-  return message.key === undefined ? '' : `k:${message.key}`;
+  return message.partitionKey === undefined ? '' : `k:${message.partitionKey}`;
 }

@@ -10,10 +10,10 @@ import { encodePayloadFrame } from '../framing/frame';
 import { MessageId, messageIdFromWire } from '../message-id';
 import type { NormalizedProducerOptions } from '../options';
 import { Backoff } from '../util/backoff';
-import { deferred } from '../util/deferred';
 import { Fifo } from '../util/fifo';
 import { retryWithBackoff } from '../util/retry';
-import { BatchAccumulator, type QueuedMessage } from './batch-accumulator';
+import type { Tally } from '../metrics/client-metrics';
+import { BatchAccumulator, type OutgoingMessage, type QueuedMessage } from './batch-accumulator';
 import type { BaseCommand } from '../codec/wire-types';
 
 export type ProducerState = 'connecting' | 'ready' | 'reconnecting' | 'closing' | 'closed' | 'failed';
@@ -53,6 +53,7 @@ export class PartitionProducer implements ProducerListener {
   /** Set while a PRODUCER request is in flight; a broker close arriving then voids that attempt. */
   private connecting = false;
   private closedWhileConnecting = false;
+  private readonly pendingTally: Tally;
 
   constructor(
     private readonly ctx: ClientContext,
@@ -65,6 +66,7 @@ export class PartitionProducer implements ProducerListener {
     this.nextSequenceId = options.initialSequenceId ?? 0;
     this.compression = COMPRESSION_TYPES[options.compression];
     this.backoff = new Backoff(ctx.options.initialBackoffMs, ctx.options.maxBackoffMs);
+    this.pendingTally = ctx.metrics.gaugeTally(ctx.metrics.pendingMessages, { topic });
     this.accumulator = options.batchingEnabled
       ? new BatchAccumulator(options.batcher === 'keyBased', options.batchingMaxMessages, options.batchingMaxBytes)
       : undefined;
@@ -92,24 +94,58 @@ export class PartitionProducer implements ProducerListener {
     return this.pendingMessages;
   }
 
-  async send(message: Omit<QueuedMessage, 'deferred' | 'enqueuedAt'>): Promise<MessageId> {
-    this.assertUsable();
+  /** Queues a message; resolves with its id once the broker persisted it (or reports it a duplicate: id -1:-1). */
+  send(message: OutgoingMessage): Promise<MessageId> {
+    const unusable = this.unusableError();
+    if (unusable) return Promise.reject(unusable);
     if (this.pendingMessages >= this.options.maxPendingMessages) {
       if (!this.options.blockIfQueueFull) {
-        throw new PulsarClientError('ProducerQueueFull', `producer on ${this.topic} has ${this.pendingMessages} pending messages (maxPendingMessages)`, { retriable: true });
+        return Promise.reject(new PulsarClientError('ProducerQueueFull', `producer on ${this.topic} has ${this.pendingMessages} pending messages (maxPendingMessages)`, { retriable: true }));
       }
-      while (this.pendingMessages >= this.options.maxPendingMessages) {
-        await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
-        this.assertUsable();
-      }
+      return this.sendWhenRoom(message);
     }
+    return this.enqueue(message);
+  }
+
+  private async sendWhenRoom(message: OutgoingMessage): Promise<MessageId> {
+    while (this.pendingMessages >= this.options.maxPendingMessages) {
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+      const unusable = this.unusableError();
+      if (unusable) throw unusable;
+    }
+    return this.enqueue(message);
+  }
+
+  /** Accepts a message into the current batch (or sends it alone); the returned promise settles with its receipt. */
+  private enqueue(message: OutgoingMessage): Promise<MessageId> {
     const maxSize = this.connection?.maxMessageSize ?? this.ctx.options.maxFrameSize;
     if (message.payload.length > maxSize) {
-      throw new PulsarClientError('MessageTooLarge', `message of ${message.payload.length} bytes exceeds the broker's limit of ${maxSize}`);
+      return Promise.reject(new PulsarClientError('MessageTooLarge', `message of ${message.payload.length} bytes exceeds the broker's limit of ${maxSize}`));
     }
-    const queued: QueuedMessage = { ...message, deferred: deferred<MessageId>(), enqueuedAt: Date.now() };
+    let resolve!: (id: MessageId) => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<MessageId>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    const queued: QueuedMessage = {
+      payload: message.payload,
+      partitionKey: message.partitionKey,
+      orderingKey: message.orderingKey,
+      properties: message.properties,
+      eventTime: message.eventTime,
+      sequenceId: message.sequenceId,
+      promise,
+      resolve,
+      reject,
+      enqueuedAt: Date.now(),
+    };
+    if (message.sequenceId !== undefined && message.sequenceId >= this.nextSequenceId) {
+      // Ids the client assigns later continue above the caller's, so the broker does not drop them as duplicates.
+      this.nextSequenceId = message.sequenceId + 1;
+    }
     this.pendingMessages++;
-    this.ctx.metrics.pendingMessages.inc({ topic: this.topic });
+    this.pendingTally.add(1);
     const acc = this.accumulator;
     if (acc && message.payload.length < this.options.batchingMaxBytes) {
       if (acc.wouldOverflow(message.payload.length)) this.flushBatch();
@@ -121,13 +157,13 @@ export class PartitionProducer implements ProducerListener {
       this.flushBatch();
       this.enqueueOp([queued], false);
     }
-    return queued.deferred.promise;
+    return promise;
   }
 
   /** Sends the current batch now and waits until everything sent so far is acknowledged (or failed). */
   async flush(): Promise<void> {
     this.flushBatch();
-    await Promise.allSettled(this.pendingOps.flatMap((op) => op.messages.map((m) => m.deferred.promise)));
+    await Promise.allSettled(this.pendingOps.flatMap((op) => op.messages.map((m) => m.promise)));
   }
 
   async close(): Promise<void> {
@@ -157,15 +193,16 @@ export class PartitionProducer implements ProducerListener {
       return;
     }
     this.pendingOps.shift();
+    // A duplicate (the broker's deduplication dropped it) is acknowledged with ledger and entry -1, as Java reports it.
     const entryId = receipt.messageId ? messageIdFromWire(receipt.messageId, this.partition) : new MessageId(-1n, -1n, this.partition);
     const latency = (Date.now() - head.createdAt) / 1000;
-    head.messages.forEach((message, index) => {
-      const id = head.batched
-        ? new MessageId(entryId.ledgerId, entryId.entryId, this.partition, index, head.messages.length)
-        : entryId;
-      this.settle(message, () => message.deferred.resolve(id));
-    });
-    this.ctx.metrics.messagesSent.inc({ topic: this.topic }, head.messages.length);
+    const { messages } = head;
+    for (let index = 0; index < messages.length; index++) {
+      const message = messages[index]!;
+      message.resolve(head.batched ? new MessageId(entryId.ledgerId, entryId.entryId, this.partition, index, messages.length) : entryId);
+    }
+    this.settled(messages.length);
+    this.ctx.metrics.messagesSent.inc({ topic: this.topic }, messages.length);
     this.ctx.metrics.publishLatency.observe({ topic: this.topic }, latency);
   }
 
@@ -173,7 +210,7 @@ export class PartitionProducer implements ProducerListener {
     const error = PulsarClientError.fromServer(command.sendError?.error, command.sendError?.message, `send on ${this.topic}`);
     if (error.code === 'NotAllowedError') {
       const op = this.pendingOps.shift();
-      op?.messages.forEach((m) => this.settle(m, () => m.deferred.reject(error)));
+      if (op) this.fail(op.messages, error);
       return;
     }
     // Any other send error: resync by reconnecting; pending ops are resent with their sequence ids.
@@ -204,11 +241,12 @@ export class PartitionProducer implements ProducerListener {
 
   // ---- internals ---------------------------------------------------------------------------
 
-  private assertUsable(): void {
+  private unusableError(): PulsarClientError | undefined {
     if (this.state === 'closing' || this.state === 'closed') {
-      throw new PulsarClientError('AlreadyClosed', `producer on ${this.topic} is closed`);
+      return new PulsarClientError('AlreadyClosed', `producer on ${this.topic} is closed`);
     }
-    if (this.state === 'failed') throw this.failure ?? new PulsarClientError('NotConnected', `producer on ${this.topic} failed`);
+    if (this.state === 'failed') return this.failure ?? new PulsarClientError('NotConnected', `producer on ${this.topic} failed`);
+    return undefined;
   }
 
   private async connect(): Promise<void> {
@@ -291,12 +329,15 @@ export class PartitionProducer implements ProducerListener {
     for (const batch of this.accumulator.drain()) this.enqueueOp(batch, true);
   }
 
-  /** Assigns sequence ids (in wire order, so they stay monotonic), encodes, and writes if connected. */
+  /**
+   * Assigns sequence ids to messages without their own (in wire order, so they stay monotonic),
+   * encodes, and writes if connected. The op carries the first and the highest id of its messages.
+   */
   private enqueueOp(messages: QueuedMessage[], batched: boolean): void {
-    const sequenceId = this.nextSequenceId;
-    this.nextSequenceId += messages.length;
-    const highestSequenceId = sequenceId + messages.length - 1;
+    for (const message of messages) message.sequenceId ??= this.nextSequenceId++;
     const first = messages[0]!;
+    const sequenceId = first.sequenceId!;
+    const highestSequenceId = messages[messages.length - 1]!.sequenceId!;
     let payload: Uint8Array;
     const metadata: MessageMetadata = {
       producerName: this.producerName ?? '',
@@ -304,30 +345,18 @@ export class PartitionProducer implements ProducerListener {
       publishTime: u64(Date.now()),
     };
     if (batched) {
-      payload = encodeBatch(
-        messages.map((m, i) => ({
-          payload: m.payload,
-          metadata: {
-            payloadSize: m.payload.length,
-            ...(m.properties.length ? { properties: m.properties } : {}),
-            ...(m.key !== undefined ? { partitionKey: m.key } : {}),
-            ...(m.orderingKey ? { orderingKey: m.orderingKey } : {}),
-            ...(m.eventTime !== undefined ? { eventTime: u64(m.eventTime) } : {}),
-            sequenceId: u64(sequenceId + i),
-          },
-        })),
-      );
+      payload = encodeBatch(messages);
       metadata.numMessagesInBatch = messages.length;
       metadata.highestSequenceId = u64(highestSequenceId);
       // A key-based batch carries its key at the entry level, which is what Key_Shared dispatches on.
       if (this.options.batcher === 'keyBased') {
-        if (first.key !== undefined) metadata.partitionKey = first.key;
+        if (first.partitionKey !== undefined) metadata.partitionKey = first.partitionKey;
         if (first.orderingKey) metadata.orderingKey = first.orderingKey;
       }
     } else {
       payload = first.payload;
-      if (first.properties.length) metadata.properties = first.properties;
-      if (first.key !== undefined) metadata.partitionKey = first.key;
+      if (first.properties?.length) metadata.properties = first.properties;
+      if (first.partitionKey !== undefined) metadata.partitionKey = first.partitionKey;
       if (first.orderingKey) metadata.orderingKey = first.orderingKey;
       if (first.eventTime !== undefined) metadata.eventTime = u64(first.eventTime);
     }
@@ -355,9 +384,7 @@ export class PartitionProducer implements ProducerListener {
 
   private failPending(error: PulsarClientError): void {
     this.flushBatch();
-    for (const op of this.pendingOps.splice(0)) {
-      for (const message of op.messages) this.settle(message, () => message.deferred.reject(error));
-    }
+    for (const op of this.pendingOps.splice(0)) this.fail(op.messages, error);
   }
 
   private terminate(error: PulsarClientError): void {
@@ -367,13 +394,23 @@ export class PartitionProducer implements ProducerListener {
     this.batchTimer = this.sendTimeoutTimer = this.reconnectTimer = undefined;
     this.failPending(error);
     for (const wake of this.slotWaiters.drain()) wake();
+    this.ctx.metrics.release(this.pendingTally);
   }
 
-  private settle(message: QueuedMessage, complete: () => void): void {
-    complete();
-    this.pendingMessages--;
-    this.ctx.metrics.pendingMessages.dec({ topic: this.topic });
-    this.slotWaiters.shift()?.();
+  private fail(messages: QueuedMessage[], error: PulsarClientError): void {
+    for (const message of messages) message.reject(error);
+    this.settled(messages.length);
+  }
+
+  /** `count` messages left the pending queue: frees their slots for waiting senders. */
+  private settled(count: number): void {
+    this.pendingMessages -= count;
+    this.pendingTally.add(-count);
+    for (let i = 0; i < count; i++) {
+      const wake = this.slotWaiters.shift();
+      if (!wake) break;
+      wake();
+    }
   }
 }
 

@@ -17,6 +17,13 @@ export interface ProducerMessage {
   properties?: Record<string, string>;
   /** Application event time in epoch milliseconds. */
   eventTime?: number;
+  /**
+   * The caller's own sequence id for broker deduplication (like Java's `TypedMessageBuilder.sequenceId`):
+   * a whole number from 0 to 2^53 - 1, greater than every id this producer name sent before; a
+   * namespace with deduplication drops a message whose id is not, and its send then resolves with
+   * ledger and entry -1. Messages without one get the next id after the highest used so far.
+   */
+  sequenceId?: number | bigint;
 }
 
 /**
@@ -105,13 +112,21 @@ export class Producer {
   send(message: ProducerMessage | Uint8Array | string): Promise<MessageId> {
     if (this.closed) return Promise.reject(new PulsarClientError('AlreadyClosed', `producer on ${this.topic} is closed`));
     const msg: ProducerMessage = typeof message === 'string' || message instanceof Uint8Array ? { data: message } : message;
+    let sequenceId: number | undefined;
+    if (msg.sequenceId !== undefined) {
+      sequenceId = Number(msg.sequenceId);
+      if (!Number.isSafeInteger(sequenceId) || sequenceId < 0) {
+        return Promise.reject(new PulsarClientError('InvalidConfiguration', `send: sequenceId must be a whole number from 0 to ${Number.MAX_SAFE_INTEGER}, got ${String(msg.sequenceId)}`));
+      }
+    }
     const target = this.router ? this.partitions[this.router.choose(msg.key)]! : this.partitions[0]!;
     return target.send({
       payload: typeof msg.data === 'string' ? Buffer.from(msg.data, 'utf8') : msg.data,
-      key: msg.key,
+      partitionKey: msg.key,
       orderingKey: typeof msg.orderingKey === 'string' ? Buffer.from(msg.orderingKey, 'utf8') : msg.orderingKey,
       properties: toKeyValues(msg.properties),
       eventTime: msg.eventTime,
+      sequenceId,
     });
   }
 
@@ -148,6 +163,6 @@ async function startAll(producers: PartitionProducer[]): Promise<void> {
   }
 }
 
-function toKeyValues(properties: Record<string, string> | undefined): KeyValue[] {
-  return properties ? Object.entries(properties).map(([key, value]) => ({ key, value })) : [];
+function toKeyValues(properties: Record<string, string> | undefined): KeyValue[] | undefined {
+  return properties ? Object.entries(properties).map(([key, value]) => ({ key, value })) : undefined;
 }
