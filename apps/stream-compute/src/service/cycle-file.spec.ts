@@ -1,32 +1,52 @@
+import { gzipSync } from 'node:zlib';
+import { arrowRecordBatchOf, DeadLetter, deadLetterOf, QueueAlert } from '@retail/schema';
 import { ComputePipeline, collectingOutputs } from '../operators';
-import { CYCLE_FILE_VERSION, cycleFileLocation, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
+import { CYCLE_FILE_VERSION, cycleFileDirectory, cycleFileLocation, cycleOfFileName, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
+
+const deadLetter = deadLetterOf({ source: 't', message_id: '1:2:0:3', service: 'stream-compute', raw_payload: new Uint8Array([0, 1, 255]), reason: 'x', received_ts: 1_777_593_600_000_000 });
 
 describe('cycle files', () => {
-  it('round-trips rows (with raw byte payloads) and operator snapshots through gzip\'d JSON', () => {
+  it('round-trips rows (Arrow, with raw byte payloads), alerts and operator snapshots', () => {
     const snapshot = new ComputePipeline({}, collectingOutputs().outputs).snapshot();
+    const alert = { alert_id: 'a1' } as unknown as QueueAlert;
     const file: CycleFile = {
       version: CYCLE_FILE_VERSION,
       writerId: 'w0',
       cycle: 12,
-      rows: { 'ops.dead_letters': [{ reason: 'x', raw_payload: Buffer.from([0, 1, 255]), received_ts: 1_777_593_600_000_000 }], 'gold.zone_dwell': [] },
+      batches: { 'ops.dead_letters': arrowRecordBatchOf(DeadLetter, [deadLetter, { ...deadLetter, reason: 'y' }]) },
+      alerts: [alert],
       cameras: { 'cam-1': snapshot },
     };
     const decoded = decodeCycleFile(encodeCycleFile(file), 'mem://f');
-    expect(decoded.rows['ops.dead_letters']![0]!.raw_payload).toEqual(new Uint8Array([0, 1, 255]));
-    expect(decoded.rows['ops.dead_letters']![0]!.received_ts).toBe(1_777_593_600_000_000);
+    const batch = decoded.batches['ops.dead_letters']!;
+    expect(batch.numRows).toBe(2);
+    expect(batch.getChild('raw_payload')!.get(0)).toEqual(new Uint8Array([0, 1, 255]));
+    expect(batch.getChild('reason')!.get(1)).toBe('y');
+    expect(decoded.alerts).toEqual([alert]);
     expect(decoded.cameras['cam-1']).toEqual(JSON.parse(JSON.stringify(snapshot)));
     expect(new ComputePipeline({}, collectingOutputs().outputs).restore(decoded.cameras['cam-1']!)).toBeUndefined();
   });
 
-  it('refuses bytes that are not a cycle file, and other versions', () => {
-    expect(() => decodeCycleFile(new Uint8Array([1, 2, 3]), 's3://w/x')).toThrow(/cycle file s3:\/\/w\/x is not gzip'd JSON/);
-    const other = encodeCycleFile({ version: 99 } as unknown as CycleFile);
-    expect(() => decodeCycleFile(other, 's3://w/y')).toThrow(/has version 99, this service reads 1/);
+  it('still reads the first layout (gzip\'d JSON rows), turning its rows into batches', () => {
+    const legacy = { version: 1, writerId: 'w0', cycle: 3, cameras: {}, rows: { 'ops.dead_letters': [{ ...deadLetter, raw_payload: { $bytes: Buffer.from([7, 8]).toString('base64') } }], 'gold.zone_dwell': [] } };
+    const decoded = decodeCycleFile(gzipSync(JSON.stringify(legacy)), 'mem://old');
+    expect(decoded.cycle).toBe(3);
+    expect(decoded.batches['ops.dead_letters']!.getChild('raw_payload')!.get(0)).toEqual(new Uint8Array([7, 8]));
+    expect(decoded.batches['gold.zone_dwell']).toBeUndefined();
   });
 
-  it('names files per subscription, writer and cycle', () => {
-    expect(cycleFileLocation('s3://warehouse/checkpoints/stream-compute', 'stream compute', 'w/0', 42, 'ab12')).toBe(
-      's3://warehouse/checkpoints/stream-compute/stream_compute/w_0/cycle-0000000042-ab12.json.gz',
-    );
+  it('refuses bytes that are not a cycle file, and other versions', () => {
+    expect(() => decodeCycleFile(new Uint8Array([1, 2, 3]), 's3://w/x')).toThrow(/cycle file s3:\/\/w\/x is not a cycle file/);
+    const other = encodeCycleFile({ version: 99, writerId: 'w0', cycle: 1, batches: {}, alerts: [], cameras: {} });
+    expect(() => decodeCycleFile(other, 's3://w/y')).toThrow(/has version 99, this service reads 1 and 2/);
+  });
+
+  it('names files per subscription, writer and cycle, and reads the cycle back from a name', () => {
+    const location = cycleFileLocation('s3://warehouse/checkpoints/stream-compute', 'stream compute', 'w/0', 42, 'ab12');
+    expect(location).toBe('s3://warehouse/checkpoints/stream-compute/stream_compute/w_0/cycle-0000000042-ab12.bin');
+    expect(location.startsWith(cycleFileDirectory('s3://warehouse/checkpoints/stream-compute/', 'stream compute', 'w/0'))).toBe(true);
+    expect(cycleOfFileName(location)).toBe(42);
+    expect(cycleOfFileName('s3://w/c/s/w/cycle-0000000007-ff00.json.gz')).toBe(7);
+    expect(cycleOfFileName('s3://w/c/s/w/notes.txt')).toBeUndefined();
   });
 });

@@ -1,8 +1,21 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { RecordBatch, tableFromIPC, tableToIPC, Table } from 'apache-arrow';
+import { arrowRecordBatchOf, type QueueAlert } from '@retail/schema';
 import type { PipelineSnapshot } from '../operators';
 import { StreamComputeServiceError } from './errors';
+import { OUTPUT_NAMES, recordOf, tableKeyOf } from './outputs';
 
-export const CYCLE_FILE_VERSION = 1;
+export const CYCLE_FILE_VERSION = 2;
+/** Files of the first layout (rows as JSON) are still read: checkpoints written before the upgrade name them. */
+const JSON_CYCLE_FILE_VERSION = 1;
+const MAGIC = Buffer.from('SCYC', 'ascii');
+const GZIP_MAGIC_0 = 0x1f;
+const GZIP_MAGIC_1 = 0x8b;
+/**
+ * gzip level of the state part. Level 1 is several times faster than the default and the state
+ * (dedup ids, counters) compresses almost as well; the file is written once per cycle, on the hot path.
+ */
+const STATE_GZIP_LEVEL = 1;
 
 /**
  * Written before a cycle's commits: everything needed to finish the cycle after a crash (the rows
@@ -13,43 +26,115 @@ export interface CycleFile {
   version: number;
   writerId: string;
   cycle: number;
-  /** Rows per output table key (`gold.zone_dwell`), without the checkpoint table's. */
-  rows: Record<string, Record<string, unknown>[]>;
+  /** Rows per output table key (`gold.zone_dwell`), without the checkpoint table's: the Arrow batches the tables get. */
+  batches: Record<string, RecordBatch>;
+  /** The cycle's queue alerts, also kept as records: recovery publishes them again. */
+  alerts: QueueAlert[];
   cameras: Record<string, PipelineSnapshot>;
+}
+
+interface Header {
+  version: number;
+  writerId: string;
+  cycle: number;
+  alerts: QueueAlert[];
+  cameras: Record<string, PipelineSnapshot>;
+  /** Byte ranges of each table's Arrow IPC stream, after the header. */
+  tables: { table: string; offset: number; length: number }[];
+}
+
+/**
+ * Layout: `SCYC`, u32 LE length of the gzip'd JSON header (state, alerts, table index), the
+ * header, then one Arrow IPC stream per table. Rows travel as the Arrow batches the table writers
+ * take anyway, so a cycle serialises them once, in binary, instead of as JSON.
+ */
+export function encodeCycleFile(file: CycleFile): Uint8Array {
+  const streams: Uint8Array[] = [];
+  const tables: Header['tables'] = [];
+  let offset = 0;
+  for (const [table, batch] of Object.entries(file.batches)) {
+    if (batch.numRows === 0) continue;
+    const ipc = tableToIPC(new Table(batch.schema, [batch]), 'stream');
+    tables.push({ table, offset, length: ipc.byteLength });
+    streams.push(ipc);
+    offset += ipc.byteLength;
+  }
+  const header: Header = { version: file.version, writerId: file.writerId, cycle: file.cycle, alerts: file.alerts, cameras: file.cameras, tables };
+  const headerBytes = gzipSync(JSON.stringify(header), { level: STATE_GZIP_LEVEL });
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.byteLength);
+  return Buffer.concat([MAGIC, length, headerBytes, ...streams]);
+}
+
+export function decodeCycleFile(bytes: Uint8Array, location: string): CycleFile {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (buffer.length >= 2 && buffer[0] === GZIP_MAGIC_0 && buffer[1] === GZIP_MAGIC_1) return decodeJsonCycleFile(buffer, location);
+  if (buffer.length < 8 || !buffer.subarray(0, 4).equals(MAGIC)) {
+    throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} is not a cycle file (no SCYC header, not gzip'd JSON)`);
+  }
+  const headerLength = buffer.readUInt32LE(4);
+  let header: Header;
+  try {
+    header = JSON.parse(gunzipSync(buffer.subarray(8, 8 + headerLength)).toString('utf8')) as Header;
+  } catch (error) {
+    throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has an unreadable header`, { cause: error });
+  }
+  if (header?.version !== CYCLE_FILE_VERSION) {
+    throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has version ${String(header?.version)}, this service reads ${JSON_CYCLE_FILE_VERSION} and ${CYCLE_FILE_VERSION}`);
+  }
+  const body = buffer.subarray(8 + headerLength);
+  const batches: Record<string, RecordBatch> = {};
+  for (const { table, offset, length } of header.tables) {
+    if (offset + length > body.length) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} is truncated (rows of ${table})`);
+    const decoded = tableFromIPC(body.subarray(offset, offset + length));
+    // Written as one batch per table; anything else is not a file this service wrote.
+    if (decoded.batches.length !== 1) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} holds ${decoded.batches.length} batches for ${table}, expected 1`);
+    batches[table] = decoded.batches[0]!;
+  }
+  return { version: header.version, writerId: header.writerId, cycle: header.cycle, alerts: header.alerts, cameras: header.cameras, batches };
 }
 
 const BYTES = '$bytes';
 
-/** gzip'd JSON; byte arrays (dead letters' raw payloads) as base64. */
-export function encodeCycleFile(file: CycleFile): Uint8Array {
-  const json = JSON.stringify(file, function replacer(this: Record<string, unknown>, key, value: unknown) {
-    const raw = this[key];
-    return raw instanceof Uint8Array ? { [BYTES]: Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('base64') } : value;
-  });
-  return gzipSync(json, { level: 3 });
-}
-
-export function decodeCycleFile(bytes: Uint8Array, location: string): CycleFile {
-  let parsed: CycleFile;
+/** The first layout: gzip'd JSON with rows as objects (byte arrays as base64). */
+function decodeJsonCycleFile(buffer: Buffer, location: string): CycleFile {
+  let parsed: { version: number; writerId: string; cycle: number; rows: Record<string, Record<string, unknown>[]>; cameras: Record<string, PipelineSnapshot> };
   try {
-    parsed = JSON.parse(gunzipSync(bytes).toString('utf8'), (_key, value: unknown) => {
+    parsed = JSON.parse(gunzipSync(buffer).toString('utf8'), (_key, value: unknown) => {
       if (typeof value === 'object' && value !== null && typeof (value as Record<string, unknown>)[BYTES] === 'string' && Object.keys(value).length === 1) {
         return new Uint8Array(Buffer.from((value as Record<string, string>)[BYTES]!, 'base64'));
       }
       return value;
-    }) as CycleFile;
+    }) as typeof parsed;
   } catch (error) {
     throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} is not gzip'd JSON`, { cause: error });
   }
-  if (parsed?.version !== CYCLE_FILE_VERSION) {
-    throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has version ${String(parsed?.version)}, this service reads ${CYCLE_FILE_VERSION}`);
+  if (parsed?.version !== JSON_CYCLE_FILE_VERSION) {
+    throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has version ${String(parsed?.version)}, this service reads ${JSON_CYCLE_FILE_VERSION} and ${CYCLE_FILE_VERSION}`);
   }
-  return parsed;
+  const batches: Record<string, RecordBatch> = {};
+  for (const output of OUTPUT_NAMES) {
+    const rows = parsed.rows[tableKeyOf(output)];
+    if (rows && rows.length > 0) batches[tableKeyOf(output)] = arrowRecordBatchOf(recordOf(output), rows as never);
+  }
+  const alerts = (parsed.rows['gold.queue_alerts'] ?? []) as unknown as QueueAlert[];
+  return { version: parsed.version, writerId: parsed.writerId, cycle: parsed.cycle, cameras: parsed.cameras, batches, alerts };
 }
 
-/** `<base>/<subscription>/<writer>/cycle-<n>-<random>.json.gz`: unique per attempt, so a retried cycle never overwrites a referenced file. */
+/** `<base>/<subscription>/<writer>/cycle-<n>-<random>.bin`: unique per attempt, so a retried cycle never overwrites a referenced file. */
 export function cycleFileLocation(base: string, subscription: string, writerId: string, cycle: number, nonce: string): string {
+  return `${cycleFileDirectory(base, subscription, writerId)}cycle-${String(cycle).padStart(10, '0')}-${nonce}.bin`;
+}
+
+/** The folder of one writer's cycle files (ends with `/`). */
+export function cycleFileDirectory(base: string, subscription: string, writerId: string): string {
   const root = base.endsWith('/') ? base : `${base}/`;
   const safe = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, '_');
-  return `${root}${safe(subscription)}/${safe(writerId)}/cycle-${String(cycle).padStart(10, '0')}-${nonce}.json.gz`;
+  return `${root}${safe(subscription)}/${safe(writerId)}/`;
+}
+
+/** The cycle number in a cycle file's name (undefined for other names). */
+export function cycleOfFileName(location: string): number | undefined {
+  const match = /\/cycle-(\d{10})-[0-9a-f]+\.(?:bin|json\.gz)$/.exec(location);
+  return match ? Number(match[1]) : undefined;
 }

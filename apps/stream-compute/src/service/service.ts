@@ -8,16 +8,16 @@ import {
   type TableIdentifier,
   type TableMetadata,
 } from '@retail/iceberg';
-import { PulsarClient, PulsarClientError, type Consumer, type Message, type MessageId } from '@retail/pulsar';
+import { MessageId, PulsarClient, type Consumer, type Message } from '@retail/pulsar';
 import type { Logger, Registry } from '@retail/runtime';
 import { arrowRecordBatchOf, Camera, Store, type QueueAlert, type RecordType } from '@retail/schema';
+import type { RecordBatch } from 'apache-arrow';
 import type { StreamComputeConfig } from '../config';
 import { ComputePipeline, normaliseComputeOptions, ReferenceTables, type ComputeOptions, type RejectedDetectionSource } from '../operators';
 import { AlertPublisher } from './alerts';
 import {
   appliedCycle,
   camerasTakenOver,
-  isAtOrBelow,
   newestCameraSource,
   stateCheckpointOf,
   stateCheckpointsByWriter,
@@ -26,16 +26,21 @@ import {
   type StateCheckpoint,
 } from './checkpoint';
 import { computeOptionsOf } from './compute-options';
-import { cycleFileLocation, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
+import { CYCLE_FILE_VERSION, cycleFileLocation, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
 import { decodeDetection } from './decode';
 import { StreamComputeServiceError } from './errors';
 import { createComputeMetrics, type ComputeMetrics } from './metrics';
-import { CHECKPOINT_OUTPUT, CycleRows, OUTPUT_NAMES, recordOf, routeOutputs, tableKeyOf, type OutputName, type Row } from './outputs';
+import { CHECKPOINT_OUTPUT, CycleRows, OUTPUT_NAMES, recordOf, routeOutputs, tableKeyOf, type OutputName } from './outputs';
 import { loadReference, referenceVersions, type LoadedReference, type ReferenceSource } from './reference';
 import { ensureVerifiedTable, qualifiedName, tableIdentifierOf } from './tables';
 
 /** How long a receive waits before re-checking whether to stop or commit. */
 const RECEIVE_POLL_MS = 200;
+/**
+ * Messages taken per receive: one await per batch instead of per message (the per-message await
+ * cost about as much as processing the detection). Larger batches only delay a cycle's start.
+ */
+const RECEIVE_BATCH_MAX = 1_000;
 /** The operators want `tick(now)` about once a second so idleness is noticed without input. */
 export const TICK_INTERVAL_MS = 1_000;
 /**
@@ -62,9 +67,9 @@ export interface StreamComputeServiceOptions {
 interface LiveCamera {
   pipeline: ComputePipeline;
   /** Newest processed message (committed or not): the skip decision uses it. */
-  position: string | undefined;
+  position: MessageId | undefined;
   /** Newest committed position this instance knows: the baseline of the takeover check. */
-  known: string | undefined;
+  known: MessageId | undefined;
   lastSeenMs: number;
 }
 
@@ -72,8 +77,6 @@ interface LiveCamera {
 class Cycle {
   readonly rows = new CycleRows();
   readonly acks: MessageId[] = [];
-  /** Newest processed message per camera (only cameras this cycle changed). */
-  readonly positions = new Map<string, string>();
   /** Cameras whose state changed (processed a message, or a tick emitted rows). */
   readonly dirty = new Set<string>();
   messages = 0;
@@ -99,10 +102,10 @@ class OutputSink {
    * Writes the rows once and commits them with `checkpoint`; called again after a failure it
    * completes the same commit (a commit that landed without its response is never applied twice).
    */
-  async commit(rows: readonly Row[], checkpoint: StateCheckpoint | OutputCheckpoint, validate?: (base: TableMetadata) => void): Promise<void> {
-    if (!this.written && rows.length > 0) {
+  async commit(batch: RecordBatch | undefined, checkpoint: StateCheckpoint | OutputCheckpoint, validate?: (base: TableMetadata) => void): Promise<void> {
+    if (!this.written && batch !== undefined && batch.numRows > 0) {
       try {
-        await this.writer.write(arrowRecordBatchOf(this.record, rows as never));
+        await this.writer.write(batch);
       } catch (error) {
         await this.writer.abort();
         throw error;
@@ -136,10 +139,17 @@ export class StreamComputeService {
   private readonly subscription: string;
   private readonly stateBase: string;
   private current = new Cycle();
-  private source: RejectedDetectionSource = { source: '', messageId: '', rawPayload: new Uint8Array(), receivedTs: 0 };
+  /** The message being processed: a rejected detection's dead letter names it (built only on rejection). */
+  private sourceMessage: Message | undefined;
+  private sourceReceivedTs = 0;
   private readonly outputs = routeOutputs(
     () => this.current.rows,
-    () => this.source,
+    (): RejectedDetectionSource => ({
+      source: this.sourceMessage?.topic ?? '',
+      messageId: this.sourceMessage?.messageId.toString() ?? '',
+      rawPayload: this.sourceMessage?.data ?? new Uint8Array(),
+      receivedTs: this.sourceReceivedTs,
+    }),
     (reasonCode) => this.metrics.deadLetters.inc({ reason: reasonCode }),
   );
   private readonly live = new Map<string, LiveCamera>();
@@ -305,11 +315,11 @@ export class StreamComputeService {
       const metadata = (await this.catalog.loadTable(sink.identifier)).metadata;
       if (appliedCycle(metadata, this.subscription, writerId) >= checkpoint.cycle) continue;
       file ??= await this.readCycleFile(checkpoint.cycleFile);
-      const rows = file.rows[tableKeyOf(output)] ?? [];
-      if (rows.length === 0) continue;
+      const batch = file.batches[tableKeyOf(output)];
+      if (batch === undefined || batch.numRows === 0) continue;
       const marker: OutputCheckpoint = { kind: 'output', subscription: this.subscription, writer: writerId, cycle: checkpoint.cycle };
       await this.retry(() =>
-        sink.commit(rows, marker, (base) => {
+        sink.commit(batch, marker, (base) => {
           if (appliedCycle(base, this.subscription, writerId) >= checkpoint.cycle) {
             throw new StreamComputeServiceError(
               'CYCLE_COMPLETED_CONCURRENTLY',
@@ -318,13 +328,13 @@ export class StreamComputeService {
           }
         }),
       );
-      this.metrics.rowsOut.inc({ table: tableKeyOf(output) }, rows.length);
-      this.log.info({ table: tableKeyOf(output), cycle: key, rows: rows.length }, 'completed a half-committed cycle');
+      this.metrics.rowsOut.inc({ table: tableKeyOf(output) }, batch.numRows);
+      this.log.info({ table: tableKeyOf(output), cycle: key, rows: batch.numRows }, 'completed a half-committed cycle');
     }
     // Its queue alerts may not all have reached the topic: send them again (the broker drops repeats).
     if (this.alerts) {
       file ??= await this.readCycleFile(checkpoint.cycleFile);
-      const alerts = (file.rows[tableKeyOf('queueAlerts')] ?? []) as unknown as QueueAlert[];
+      const alerts = file.alerts;
       if (alerts.length > 0) await this.retry(() => this.alerts!.publish(alerts));
     }
     this.completedCycles.add(key);
@@ -367,7 +377,8 @@ export class StreamComputeService {
       pipeline.restore(snapshot);
       this.entries.set(camera, { position: found.position, file: found.file });
     }
-    const adopted: LiveCamera = { pipeline, position: found?.position, known: found?.position, lastSeenMs: nowMs };
+    const committed = found === undefined ? undefined : MessageId.fromString(found.position);
+    const adopted: LiveCamera = { pipeline, position: committed, known: committed, lastSeenMs: nowMs };
     // Another message of this camera may have adopted it while we awaited.
     const raced = this.live.get(camera);
     if (raced) return raced;
@@ -381,54 +392,76 @@ export class StreamComputeService {
 
   private async consume(consumer: Consumer): Promise<void> {
     while (!this.stopping) {
-      if (this.current.messages >= this.config.checkpoint.maxMessages) {
+      const room = this.config.checkpoint.maxMessages - this.current.messages;
+      if (room <= 0) {
         this.wake?.();
         await sleep(10);
         continue;
       }
-      let message: Message;
+      let batch: Message[];
       try {
-        message = await consumer.receive(RECEIVE_POLL_MS);
+        batch = await consumer.receiveBatch(Math.min(RECEIVE_BATCH_MAX, room), RECEIVE_POLL_MS);
       } catch (error) {
-        if (error instanceof PulsarClientError && error.code === 'Timeout') continue;
         if (this.stopping) return;
         this.log.warn({ err: error }, 'receive failed; retrying');
         await sleep(RETRY_MIN_MS);
         continue;
       }
-      await this.handle(consumer, message);
+      if (batch.length > 0) await this.handleBatch(consumer, batch);
     }
   }
 
-  private async handle(consumer: Consumer, message: Message): Promise<void> {
-    const camera = message.key ?? '';
-    const nowMs = Date.now();
-    this.metrics.eventsIn.inc();
-    const state = await this.cameraFor(camera, nowMs);
-    state.lastSeenMs = nowMs;
-    if (isAtOrBelow(state.position, message.messageId)) {
-      // Its effect is committed (or in the open cycle): a redelivery.
-      this.metrics.skipped.inc();
-      if (isAtOrBelow(state.known, message.messageId)) consumer.acknowledge(message.messageId);
-      return;
+  /**
+   * Handles received messages in order. Runs synchronously except where a camera's state must be
+   * loaded first, so a cycle is swapped (and snapshotted) only between two messages.
+   */
+  private async handleBatch(consumer: Consumer, batch: readonly Message[]): Promise<void> {
+    let nowMs = Date.now();
+    let skipped = 0;
+    let late = 0;
+    for (const message of batch) {
+      const camera = message.key ?? '';
+      let state = this.live.get(camera);
+      if (state === undefined) {
+        state = await this.cameraFor(camera, nowMs);
+        nowMs = Date.now();
+      }
+      state.lastSeenMs = nowMs;
+      const id = message.messageId;
+      if (state.position !== undefined && id.compareTo(state.position) <= 0) {
+        // Its effect is committed (or in the open cycle): a redelivery.
+        skipped++;
+        if (state.known !== undefined && id.compareTo(state.known) <= 0) consumer.acknowledge(id);
+        continue;
+      }
+      late += this.process(state, camera, message, nowMs);
     }
-    const cycle = this.current; // read after the awaits: the cycle may have been swapped meanwhile
+    this.metrics.eventsIn.inc(batch.length);
+    if (skipped > 0) this.metrics.skipped.inc(skipped);
+    if (late > 0) this.metrics.late.inc(late);
+  }
+
+  /** One new message of a live camera into the open cycle; returns how many late events it produced. */
+  private process(state: LiveCamera, camera: string, message: Message, nowMs: number): number {
+    const cycle = this.current;
     const receivedTs = nowMs * 1000;
     const decoded = decodeDetection(message, receivedTs);
+    let late = 0;
     if (decoded.ok) {
-      this.source = { source: message.topic, messageId: message.messageId.toString(), rawPayload: message.data, receivedTs };
+      this.sourceMessage = message;
+      this.sourceReceivedTs = receivedTs;
       const lateBefore = cycle.rows.count('lateEvents');
       state.pipeline.process(decoded.event, nowMs);
-      this.metrics.late.inc(cycle.rows.count('lateEvents') - lateBefore);
+      late = cycle.rows.count('lateEvents') - lateBefore;
     } else {
       cycle.rows.add('deadLetters', decoded.deadLetter);
       this.metrics.deadLetters.inc({ reason: decoded.reason });
     }
-    state.position = message.messageId.toString();
-    cycle.positions.set(camera, state.position);
+    state.position = message.messageId;
     cycle.dirty.add(camera);
     cycle.acks.push(message.messageId);
     if (cycle.messages++ === 0) cycle.startedMs = Date.now();
+    return late;
   }
 
   /** Lets processing time pass for every camera in memory; evicts cameras silent for long. */
@@ -501,27 +534,38 @@ export class StreamComputeService {
   private async commitCycle(cycle: Cycle): Promise<void> {
     const timer = this.metrics.commitDuration.startTimer();
     const n = this.cycleNumber + 1;
-    // 1. State of the cameras this cycle changed, taken now (synchronously, before any later message).
+    // 1. State and position of the cameras this cycle changed, taken now (synchronously, before
+    //    any later message: processing goes on while the cycle commits).
     const cameras: CycleFile['cameras'] = {};
+    const positions = new Map<string, MessageId>();
     for (const camera of cycle.dirty) {
       const state = this.live.get(camera);
-      if (state) cameras[camera] = state.pipeline.snapshot();
+      if (state === undefined || state.position === undefined) continue;
+      cameras[camera] = state.pipeline.snapshot();
+      positions.set(camera, state.position);
     }
-    const rows: CycleFile['rows'] = {};
-    for (const output of OUTPUT_NAMES) if (output !== CHECKPOINT_OUTPUT) rows[tableKeyOf(output)] = cycle.rows.rows.get(output)!;
+    // Each table's rows become an Arrow batch once: the cycle file and the table writer share it.
+    const batches = new Map<OutputName, RecordBatch>();
+    for (const output of OUTPUT_NAMES) {
+      const rows = cycle.rows.rows.get(output)!;
+      if (rows.length > 0) batches.set(output, arrowRecordBatchOf(recordOf(output), rows as never));
+    }
+    const fileBatches: CycleFile['batches'] = {};
+    for (const [output, batch] of batches) if (output !== CHECKPOINT_OUTPUT) fileBatches[tableKeyOf(output)] = batch;
+    const alerts = cycle.rows.queueAlerts as QueueAlert[];
     const location = cycleFileLocation(this.stateBase, this.subscription, this.writerId, n, randomBytes(4).toString('hex'));
-    const bytes = encodeCycleFile({ version: 1, writerId: this.writerId, cycle: n, rows, cameras });
+    const bytes = encodeCycleFile({ version: CYCLE_FILE_VERSION, writerId: this.writerId, cycle: n, batches: fileBatches, alerts, cameras });
     await this.retry(() => this.io.write(location, bytes));
     this.metrics.stateBytes.set(bytes.length);
 
     // 2. The atomic point: checkpoint table rows + positions + state file references.
     const entries = new Map(this.entries);
-    for (const camera of Object.keys(cameras)) entries.set(camera, { position: this.live.get(camera)!.position!, file: location });
+    for (const [camera, position] of positions) entries.set(camera, { position: position.toString(), file: location });
     const checkpoint = stateCheckpointOf(this.subscription, n, location, entries);
-    const known = new Map([...cycle.dirty].map((camera) => [camera, this.live.get(camera)?.known]));
-    const checkpointRows = cycle.rows.rows.get(CHECKPOINT_OUTPUT)!;
+    const known = new Map([...cycle.dirty].map((camera) => [camera, this.live.get(camera)?.known?.toString()]));
+    const checkpointBatch = batches.get(CHECKPOINT_OUTPUT);
     await this.retry(() =>
-      this.checkpointSink.commit(checkpointRows, checkpoint, (base) => {
+      this.checkpointSink.commit(checkpointBatch, checkpoint, (base) => {
         const taken = camerasTakenOver(stateCheckpointsByWriter(base, this.subscription), this.writerId, known, cycle.dirty);
         if (taken.length > 0) {
           throw new StreamComputeServiceError(
@@ -533,28 +577,25 @@ export class StreamComputeService {
     );
     this.cycleNumber = n;
     this.entries = entries;
-    for (const camera of cycle.dirty) {
+    for (const [camera, position] of positions) {
       const state = this.live.get(camera);
-      const entry = entries.get(camera);
-      if (state && entry) state.known = entry.position;
+      if (state) state.known = position;
     }
-    this.metrics.rowsOut.inc({ table: tableKeyOf(CHECKPOINT_OUTPUT) }, checkpointRows.length);
+    this.metrics.rowsOut.inc({ table: tableKeyOf(CHECKPOINT_OUTPUT) }, checkpointBatch?.numRows ?? 0);
 
     // 3. The other tables, each marked with the cycle (completed from the cycle file after a crash).
     const marker: OutputCheckpoint = { kind: 'output', subscription: this.subscription, writer: this.writerId, cycle: n };
     await Promise.all(
-      OUTPUT_NAMES.filter((output) => output !== CHECKPOINT_OUTPUT && cycle.rows.count(output) > 0).map(async (output) => {
-        const tableRows = cycle.rows.rows.get(output)!;
-        await this.retry(() => this.sinks.get(output)!.commit(tableRows, marker));
-        this.metrics.rowsOut.inc({ table: tableKeyOf(output) }, tableRows.length);
+      [...batches].filter(([output]) => output !== CHECKPOINT_OUTPUT).map(async ([output, batch]) => {
+        await this.retry(() => this.sinks.get(output)!.commit(batch, marker));
+        this.metrics.rowsOut.inc({ table: tableKeyOf(output) }, batch.numRows);
       }),
     );
     this.completedCycles.add(`${this.writerId}#${n}`);
 
     // 4. Queue alerts to the topic (deduplicated by the broker), then 5. acknowledgements.
-    const alerts = cycle.rows.queueAlerts;
     if (this.alerts && alerts.length > 0) {
-      await this.retry(() => this.alerts!.publish(alerts as QueueAlert[]));
+      await this.retry(() => this.alerts!.publish(alerts));
       this.metrics.alertsPublished.inc(alerts.length);
     }
     for (const id of cycle.acks) {
