@@ -16,9 +16,10 @@ import path from 'node:path';
 import { FileIOResolver, loadOrCreateTableWithIds, RestCatalog, TableWriter, type NestedField, type PartitionField, type TableIdentifier } from '@retail/iceberg';
 import { PulsarAdmin, PulsarClient } from '@retail/pulsar';
 import { createLogger, loadConfig, Registry } from '@retail/runtime';
-import { arrowRecordBatchOf, avroCodecOf, DetectionEvent, detectionIdOf, icebergPartitionSpecOf, icebergSchemaOf } from '@retail/schema';
+import { arrowRecordBatchOf, avroCodecOf, DetectionEvent, icebergPartitionSpecOf, icebergSchemaOf } from '@retail/schema';
 import { stackEndpoints, trinoQuery } from '@retail/stack';
 import * as arrow from 'apache-arrow';
+import { detections } from './detections';
 import { icebergWriterConfigSchema } from '../../apps/iceberg-writer/src/config';
 import { IcebergWriterPipeline } from '../../apps/iceberg-writer/src/pipeline';
 
@@ -62,33 +63,6 @@ function pyIcebergPython(): string {
   return python;
 }
 
-function detections(count: number, offset: number): DetectionEvent[] {
-  const t0 = Date.UTC(2026, 10, 21, 9) * 1000;
-  return Array.from({ length: count }, (_, k) => {
-    const i = offset + k;
-    const camera = `cam-${i % 50}`;
-    const frameTs = t0 + Math.floor(i / 3) * 100_000;
-    return {
-      detection_id: detectionIdOf(camera, frameTs, i % 3),
-      camera_id: camera,
-      store_id: `store-${i % 10}`,
-      frame_ts: frameTs,
-      published_ts: frameTs + 30_000,
-      frame_seq: Math.floor(i / 3),
-      track_id: i % 4 === 0 ? null : i % 997,
-      class_id: i % 80,
-      item_name: ['person', 'bottle', 'cup', 'backpack'][i % 4]!,
-      confidence: Math.fround(0.3 + (i % 70) / 100),
-      bbox: { x: Math.fround((i % 50) / 100), y: Math.fround((i % 40) / 100), w: Math.fround(0.2), h: Math.fround(0.3) },
-      frame_width: 1920,
-      frame_height: 1080,
-      model_name: 'yolov8n',
-      model_version: '8.1.0',
-      schema_version: 1,
-    };
-  });
-}
-
 async function freshTable(catalog: RestCatalog, namespace: string[], name: string): Promise<TableIdentifier> {
   const identifier = { namespace, name };
   await loadOrCreateTableWithIds(catalog, identifier, {
@@ -104,22 +78,28 @@ interface AppendFigures {
   commitMs: number[];
 }
 
+/** In-flight commits the writer may have: one at the catalog while the next one encodes and uploads. */
+const PIPELINE_DEPTH = 2;
+
 async function benchOurs(catalog: RestCatalog, io: FileIOResolver, identifier: TableIdentifier, batches: arrow.RecordBatch[]): Promise<AppendFigures> {
   const writer = new TableWriter({ catalog, io, table: await catalog.loadTable(identifier) });
   const commitMs: number[] = [];
+  const pending: Promise<unknown>[] = [];
   let rows = 0;
   const started = performance.now();
   for (const batch of batches) {
+    // Still one append per batch; the next batch encodes and uploads while the previous commit is in flight.
+    if (pending.length >= PIPELINE_DEPTH) await pending.shift();
     const t0 = performance.now();
     await writer.write(batch);
-    await writer.commit();
-    commitMs.push(performance.now() - t0);
+    pending.push(writer.commit().then(() => commitMs.push(performance.now() - t0)));
     rows += batch.numRows;
   }
+  await Promise.all(pending);
   return { rows, seconds: (performance.now() - started) / 1000, commitMs };
 }
 
-function benchPyIceberg(identifier: TableIdentifier, batches: arrow.RecordBatch[], workDir: string): AppendFigures {
+function benchPyIceberg(identifier: TableIdentifier, warmup: TableIdentifier, batches: arrow.RecordBatch[], workDir: string): AppendFigures {
   const python = pyIcebergPython();
   const ipcPath = path.join(workDir, 'batches.arrows');
   writeFileSync(ipcPath, arrow.tableToIPC(new arrow.Table(batches), 'stream'));
@@ -133,6 +113,7 @@ function benchPyIceberg(identifier: TableIdentifier, batches: arrow.RecordBatch[
       's3.region': endpoints.s3Region,
     },
     table: `${identifier.namespace.join('.')}.${identifier.name}`,
+    warmup_table: `${warmup.namespace.join('.')}.${warmup.name}`,
     ipc: ipcPath,
   };
   const output = execFileSync(python, [path.join(__dirname, 'pyiceberg_append.py'), JSON.stringify(config)], { encoding: 'utf8', timeout: 600_000 });
@@ -170,12 +151,14 @@ async function benchEndToEnd(namespacePrefix: string, rate: number, seconds: num
   // Two staggered pollers: a row counts as visible at the start of the first query that returned
   // it, so the resolution is about half a Trino query's duration.
   let lowest = 0;
+  const queryMs: number[] = [];
   const poller = async (delayMs: number) => {
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     const deadline = Date.now() + (seconds + 60) * 1000;
     while ((publishing || lowest < total) && Date.now() < deadline) {
       const started = Date.now();
       const rows = (await trinoQuery(`SELECT frame_seq FROM ${table} WHERE frame_seq >= ${lowest}`).catch(() => ({ rows: [] }))).rows;
+      queryMs.push(Date.now() - started);
       for (const [seq] of rows) {
         const i = Number(seq);
         if (seenAt[i] === undefined || seenAt[i]! > started) seenAt[i] = started;
@@ -202,10 +185,42 @@ async function benchEndToEnd(namespacePrefix: string, rate: number, seconds: num
   await producer.close();
   await client.close();
   await pipeline.stop();
+  if (process.argv.includes('--verbose')) {
+    for (let second = 0; second < seconds; second++) {
+      const window = seenAt.slice(second * rate, (second + 1) * rate).map((seen, k) => (seen === undefined ? NaN : seen - sentAt[second * rate + k]!));
+      console.log(`  second ${String(second).padStart(2)}: max ${Math.max(...window)} ms, min ${Math.min(...window)} ms`);
+    }
+    console.log(`  trino query ms: p50 ${Math.round(percentile(queryMs, 50))}, max ${Math.round(Math.max(...queryMs))}`);
+  }
   const latencies: number[] = [];
   for (let i = 0; i < total; i++) if (seenAt[i] !== undefined) latencies.push(seenAt[i]! - sentAt[i]!);
   if (latencies.length < total) console.log(`warning: ${total - latencies.length} of ${total} rows not seen in Trino`);
   return latencies;
+}
+
+async function benchAppends(
+  catalog: RestCatalog,
+  io: FileIOResolver,
+  namespace: string[],
+  batchCount: number,
+  rowsPerBatch: number,
+  workDir: string,
+): Promise<{ ours: AppendFigures; peer: AppendFigures }> {
+  const batches = Array.from({ length: batchCount }, (_, b) => arrowRecordBatchOf(DetectionEvent, detections(rowsPerBatch, b * rowsPerBatch)));
+  console.log(`append: ${batchCount} appends of ${rowsPerBatch} DetectionEvents (struct bbox, day partitions), one table each`);
+
+  // A warm-up append each, so neither side pays first-use costs (WASM init, imports) in the figures.
+  await benchOurs(catalog, io, await freshTable(catalog, namespace, 'warmup_ours'), batches.slice(0, 1));
+  const ours = await benchOurs(catalog, io, await freshTable(catalog, namespace, 'ours'), batches);
+  const peer = benchPyIceberg(await freshTable(catalog, namespace, 'pyiceberg'), await freshTable(catalog, namespace, 'warmup_pyiceberg'), batches, workDir);
+  const oursRate = ours.rows / ours.seconds;
+  const peerRate = peer.rows / peer.seconds;
+  const fmt = (name: string, f: AppendFigures, r: number) =>
+    `${name.padEnd(22)} ${Math.round(r).toString().padStart(8)} rows/s   commit p50 ${round(percentile(f.commitMs, 50))} ms   p99 ${round(percentile(f.commitMs, 99))} ms`;
+  console.log(fmt('@retail/iceberg', ours, oursRate));
+  console.log(fmt(`PyIceberg ${PYICEBERG_VERSION}`, peer, peerRate));
+
+  return { ours, peer };
 }
 
 async function main(): Promise<void> {
@@ -223,22 +238,15 @@ async function main(): Promise<void> {
   const prefix = `${namespace[0]}_`;
   try {
     await catalog.ensureNamespace(namespace);
-    const batches = Array.from({ length: batchCount }, (_, b) => arrowRecordBatchOf(DetectionEvent, detections(rowsPerBatch, b * rowsPerBatch)));
-    console.log(`append: ${batchCount} appends of ${rowsPerBatch} DetectionEvents (struct bbox, day partitions), one table each`);
-
-    // A warm-up append each, so neither side pays first-use costs (WASM init, imports) in the figures.
-    await benchOurs(catalog, io, await freshTable(catalog, namespace, 'warmup_ours'), batches.slice(0, 1));
-    const ours = await benchOurs(catalog, io, await freshTable(catalog, namespace, 'ours'), batches);
-    const peer = benchPyIceberg(await freshTable(catalog, namespace, 'pyiceberg'), batches, workDir);
+    const only = process.argv[process.argv.indexOf('--only') + 1];
+    let ours: AppendFigures = { rows: NaN, seconds: NaN, commitMs: [] };
+    let peer: AppendFigures = { rows: NaN, seconds: NaN, commitMs: [] };
+    if (only !== 'e2e') ({ ours, peer } = await benchAppends(catalog, io, namespace, batchCount, rowsPerBatch, workDir));
     const oursRate = ours.rows / ours.seconds;
     const peerRate = peer.rows / peer.seconds;
-    const fmt = (name: string, f: AppendFigures, r: number) =>
-      `${name.padEnd(22)} ${Math.round(r).toString().padStart(8)} rows/s   commit p50 ${round(percentile(f.commitMs, 50))} ms   p99 ${round(percentile(f.commitMs, 99))} ms`;
-    console.log(fmt('@retail/iceberg', ours, oursRate));
-    console.log(fmt(`PyIceberg ${PYICEBERG_VERSION}`, peer, peerRate));
 
     console.log(`end to end: ${rate} msg/s for ${seconds} s through iceberg-writer (COMMIT_INTERVAL_MS=${intervalMs}), visibility polled in Trino`);
-    const e2e = await benchEndToEnd(prefix, rate, seconds, intervalMs);
+    const e2e = only === 'append' ? [] : await benchEndToEnd(prefix, rate, seconds, intervalMs);
     const e2eP50 = percentile(e2e, 50);
     const e2eP99 = percentile(e2e, 99);
     console.log(`publish → visible in Trino: p50 ${Math.round(e2eP50)} ms   p99 ${Math.round(e2eP99)} ms   (${e2e.length} rows)`);

@@ -66,6 +66,14 @@ export class AppendCommit implements PendingCommit {
     this.snapshotId = options.snapshotId ?? newSnapshotId();
   }
 
+  /**
+   * Writes the manifest of the added files ahead of the commit (it does not depend on the parent
+   * snapshot), so a pipelined writer uploads it while an earlier commit is still in flight.
+   */
+  async prepare(base: TableMetadata): Promise<void> {
+    await this.writeAddedManifest(base, metadataDirectory(base));
+  }
+
   landedIn(metadata: TableMetadata): boolean {
     return (metadata.snapshots ?? []).some(
       (s) => s['snapshot-id'] === this.snapshotId && s.summary[COMMIT_ID_PROPERTY] === this.commitId,

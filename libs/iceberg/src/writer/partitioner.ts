@@ -10,10 +10,24 @@ export interface PartitionSlice {
   batch: arrow.RecordBatch;
 }
 
+/** Equality of two partition values (bytes by content; bigints, numbers and strings by value). */
+function samePartitionValue(a: IcebergValue | null, b: IcebergValue | null): boolean {
+  if (a === b) return true;
+  if (!(a instanceof Uint8Array) || !(b instanceof Uint8Array) || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function sameTuple(a: PartitionTuple, b: PartitionTuple): boolean {
+  for (let i = 0; i < a.length; i++) if (!samePartitionValue(a[i] as IcebergValue | null, b[i] as IcebergValue | null)) return false;
+  return true;
+}
+
 /**
  * Splits a conformed batch by partition. Rows are grouped into runs of consecutive rows with the
  * same partition and each run becomes a zero-copy slice, which keeps µs timestamps and every other
- * value exact; time-ordered streams (day/hour partitions) produce few, long runs.
+ * value exact; time-ordered streams (day/hour partitions) produce few, long runs. Rows compare
+ * their partition values with the run's directly; the map key is built once per run.
  */
 export function splitByPartition(batch: arrow.RecordBatch, schema: Schema, spec: BoundPartitionSpec): PartitionSlice[] {
   if (spec.fields.length === 0) return [{ key: '[]', tuple: [], batch }];
@@ -22,22 +36,20 @@ export function splitByPartition(batch: arrow.RecordBatch, schema: Schema, spec:
     return readColumn(batch.getChildAt(index)!, field.sourceType);
   });
   const slices: PartitionSlice[] = [];
+  const close = (tuple: PartitionTuple, start: number, end: number) =>
+    slices.push({ key: partitionKey(tuple), tuple, batch: batch.slice(start, end) });
   let runStart = 0;
-  let runKey: string | undefined;
-  let runTuple: PartitionTuple = [];
-  for (let row = 0; row <= batch.numRows; row++) {
-    let key: string | undefined;
-    let tuple: PartitionTuple = [];
-    if (row < batch.numRows) {
-      tuple = partitionTuple(spec, sourceColumns.map((column) => (column[row] ?? null) as IcebergValue | null));
-      key = partitionKey(tuple);
-    }
-    if (key !== runKey) {
-      if (runKey !== undefined) slices.push({ key: runKey, tuple: runTuple, batch: batch.slice(runStart, row) });
+  let runTuple: PartitionTuple | undefined;
+  for (let row = 0; row < batch.numRows; row++) {
+    const tuple = partitionTuple(spec, sourceColumns.map((column) => (column[row] ?? null) as IcebergValue | null));
+    if (runTuple === undefined) {
+      runTuple = tuple;
+    } else if (!sameTuple(tuple, runTuple)) {
+      close(runTuple, runStart, row);
       runStart = row;
-      runKey = key;
       runTuple = tuple;
     }
   }
+  if (runTuple !== undefined) close(runTuple, runStart, batch.numRows);
   return slices;
 }

@@ -145,4 +145,42 @@ describe('TableWriter', () => {
     expect(catalog.metadata.snapshots).toHaveLength(1);
     expect(catalog.metadata.snapshots![0]!.summary['total-records']).toBe('2');
   });
+
+  it('pipelines commits: each lands in call order with its own rows and summary', async () => {
+    const catalog = new FakeCatalog(schema);
+    const writer = new TableWriter({ catalog, io: catalog.io, table: await catalog.loadTable(id) });
+    const pending = [];
+    for (let i = 0; i < 4; i++) {
+      await writer.write(batch([i * 2, i * 2 + 1], [0, 0]));
+      pending.push(writer.commit({ summaryProperties: { cp: String(i) } })); // not awaited: the next batch is written meanwhile
+    }
+    const results = await Promise.all(pending);
+    const snapshots = catalog.metadata.snapshots!;
+    expect(snapshots.map((s) => s.summary.cp)).toEqual(['0', '1', '2', '3']);
+    expect(snapshots.map((s) => s.summary['added-records'])).toEqual(['2', '2', '2', '2']);
+    expect(results.map((r) => r.snapshotId)).toEqual(snapshots.map((s) => s['snapshot-id']));
+    expect(snapshots.slice(1).map((s) => s['parent-snapshot-id'])).toEqual(snapshots.slice(0, -1).map((s) => s['snapshot-id']));
+    expect(writer.hasCommitInFlight).toBe(false);
+  });
+
+  it('never sends a pipelined commit after an earlier one failed, and completes both in order on the next call', async () => {
+    const catalog = new FakeCatalog(schema, { 'commit.retry.num-retries': '0' });
+    const writer = new TableWriter({ catalog, io: catalog.io, table: await catalog.loadTable(id), commit: { sleep: async () => undefined } });
+    catalog.faults = ['unknown-not-landed'];
+    await writer.write(batch([1], [0]));
+    const first = writer.commit({ summaryProperties: { cp: '1' } });
+    await writer.write(batch([2, 3], [0, 0]));
+    const second = writer.commit({ summaryProperties: { cp: '2' } });
+    await expect(first).rejects.toBeInstanceOf(CommitStateUnknownError);
+    await expect(second).rejects.toBeInstanceOf(CommitStateUnknownError);
+    expect(catalog.commits).toBe(1); // the second was never sent
+    expect(writer.uncommittedRows).toBe(3);
+    const result = await writer.commit({ summaryProperties: { cp: '2' } });
+    expect(catalog.metadata.snapshots!.map((s) => [s.summary.cp, s.summary['added-records']])).toEqual([
+      ['1', '1'],
+      ['2', '2'],
+    ]);
+    expect(result.snapshotId).toBe(catalog.metadata.snapshots![1]!['snapshot-id']);
+    expect(writer.hasCommitInFlight).toBe(false);
+  });
 });

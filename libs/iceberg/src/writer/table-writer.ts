@@ -41,15 +41,34 @@ export interface AppendResult extends CommitOutcome {
   dataFiles: DataFile[];
 }
 
-interface InFlightAppend {
-  append: AppendCommit;
-  dataFiles: DataFile[];
-  request: AppendRequest;
-}
-
 interface OpenPartition {
   tuple: PartitionTuple;
   writer: RollingParquetWriter;
+}
+
+/** Everything written between two `commit` calls: open Parquet writers and the files they closed. */
+class Generation {
+  readonly partitions = new Map<string, OpenPartition>();
+  readonly files: DataFile[] = [];
+
+  get rows(): number {
+    let rows = this.files.reduce((sum, f) => sum + f.recordCount, 0);
+    for (const p of this.partitions.values()) rows += p.writer.bufferedRows;
+    return rows;
+  }
+}
+
+/** A sealed generation on its way into the table; commits leave the queue strictly in order. */
+interface QueuedAppend {
+  generation: Generation;
+  request: AppendRequest;
+  /** Set once the generation's files and manifest are stored. */
+  append?: AppendCommit;
+  /** The running or last staging (encode, upload, manifest). */
+  staging?: Promise<AppendCommit>;
+  /** A commit request was sent at least once: it may have landed. */
+  attempted: boolean;
+  result?: AppendResult;
 }
 
 function positiveInt(raw: string | undefined, key: string): number | undefined {
@@ -65,19 +84,29 @@ function positiveInt(raw: string | undefined, key: string): number | undefined {
  * Writes Arrow batches into one Iceberg table: conforms each batch to the table schema, splits it
  * by partition, rolls Parquet files per partition at the target size, and on `commit` appends all
  * files written since the previous commit in one snapshot (atomically with the caller's summary
- * properties, e.g. a checkpoint). Not safe for concurrent use; one writer per task.
+ * properties, e.g. a checkpoint).
+ *
+ * Commits may be pipelined: `commit` seals what was written so far at the moment it is called, and
+ * a caller may go on writing and call `commit` again before the previous call resolved. Each sealed
+ * batch is encoded and uploaded (data files and manifest) right away, while earlier commits are
+ * still in flight, but reaches the catalog only after every earlier one landed, in call order; if
+ * one fails, the later ones fail with it without being sent (a checkpoint never lands without the
+ * data of the commits before it). `write` and `commit` must be called from one task (no concurrent
+ * `write` calls).
  */
 export class TableWriter {
   private table: LoadedTable;
   private schema!: Schema;
   private spec!: BoundPartitionSpec;
   private arrowSchema!: arrow.Schema;
-  private partitions = new Map<string, OpenPartition>();
-  private pendingFiles: DataFile[] = [];
+  private open = new Generation();
+  private readonly queue: QueuedAppend[] = [];
+  /** Settles when the newest queued commit did; rejected after a failure until the queue is driven again. */
+  private tail: Promise<unknown> = Promise.resolve();
+  private failed = false;
   private fileCounter = 0;
   private readonly fileOrder = new WeakMap<DataFile, number>();
   private readonly manifestLists = new Map<string, ManifestFile[]>();
-  private inFlight?: InFlightAppend;
   private readonly runId = randomUUID();
 
   constructor(private readonly options: TableWriterOptions) {
@@ -93,11 +122,9 @@ export class TableWriter {
     return this.table.metadata;
   }
 
-  /** Rows buffered or written to files but not yet committed. */
+  /** Rows buffered, written to files or in a commit that has not landed yet. */
   get uncommittedRows(): number {
-    let rows = this.pendingFiles.reduce((sum, f) => sum + f.recordCount, 0);
-    for (const p of this.partitions.values()) rows += p.writer.bufferedRows;
-    return rows;
+    return this.open.rows + this.queue.reduce((sum, entry) => sum + entry.generation.rows, 0);
   }
 
   private bind(metadata: TableMetadata): void {
@@ -111,18 +138,19 @@ export class TableWriter {
    * since buffered data was laid out for the old schema and spec.
    */
   refresh(table: LoadedTable): void {
-    if (this.uncommittedRows > 0) throw new ValidationError('refresh the writer only after committing');
+    if (this.uncommittedRows > 0 || this.queue.length > 0) throw new ValidationError('refresh the writer only after committing');
     this.table = table;
     this.bind(table.metadata);
   }
 
   async write(batch: arrow.RecordBatch): Promise<void> {
     const conformed = conformBatch(batch, this.arrowSchema);
+    const generation = this.open;
     for (const slice of splitByPartition(conformed, this.schema, this.spec)) {
-      let open = this.partitions.get(slice.key);
+      let open = generation.partitions.get(slice.key);
       if (!open) {
-        open = { tuple: slice.tuple, writer: this.newRollingWriter(slice.tuple) };
-        this.partitions.set(slice.key, open);
+        open = { tuple: slice.tuple, writer: this.newRollingWriter(generation, slice.tuple) };
+        generation.partitions.set(slice.key, open);
       }
       await open.writer.write(slice.batch);
     }
@@ -136,7 +164,7 @@ export class TableWriter {
     );
   }
 
-  private newRollingWriter(tuple: PartitionTuple): RollingParquetWriter {
+  private newRollingWriter(generation: Generation, tuple: PartitionTuple): RollingParquetWriter {
     const directory = this.spec.fields.length > 0 ? `${dataDirectory(this.table.metadata)}/${partitionPath(this.spec, tuple)}` : dataDirectory(this.table.metadata);
     return new RollingParquetWriter(this.arrowSchema, this.schema, {
       targetFileSizeBytes: this.targetFileSize(),
@@ -160,81 +188,129 @@ export class TableWriter {
           upperBounds: metrics.upperBounds,
         };
         this.fileOrder.set(dataFile, order);
-        this.pendingFiles.push(dataFile);
+        generation.files.push(dataFile);
       },
     });
   }
 
-  /** Closes all open files so that every written row belongs to a data file. */
-  async flush(): Promise<DataFile[]> {
+  /** Closes a generation's open files so that every row it holds belongs to a stored data file. */
+  private async flushGeneration(generation: Generation): Promise<DataFile[]> {
     // Partitions encode one after the other but upload concurrently (the uploads dominate).
     // Wait for every upload before reporting a failure: a retry must not race an upload in flight.
-    const settled = await Promise.allSettled([...this.partitions.values()].map((open) => open.writer.flush()));
+    const settled = await Promise.allSettled([...generation.partitions.values()].map((open) => open.writer.flush()));
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
     // Uploads finish in any order; files are listed in the order they were written.
-    this.pendingFiles.sort((a, b) => (this.fileOrder.get(a) ?? 0) - (this.fileOrder.get(b) ?? 0));
-    this.partitions.clear();
-    return [...this.pendingFiles];
+    generation.files.sort((a, b) => (this.fileOrder.get(a) ?? 0) - (this.fileOrder.get(b) ?? 0));
+    return [...generation.files];
   }
 
   /**
-   * Flushes and appends everything written since the last commit in one snapshot, retried per the
-   * table's `commit.retry.*` settings. If a commit fails, it stays in flight: the next `commit`
-   * call first completes that same commit (same files, same marker — a landed commit is never
-   * applied twice), then commits anything written since.
+   * Seals everything written since the previous `commit` call and appends it in one snapshot,
+   * retried per the table's `commit.retry.*` settings. Resolves once that snapshot is committed;
+   * see the class comment for pipelining. If a commit fails it stays queued: the next `commit`
+   * call first completes the queued commits (same files, same marker — a landed commit is never
+   * applied twice), then commits anything written since. Calling `commit` again with the request
+   * of the failed call and nothing new written just completes it.
    */
   async commit(request: AppendRequest = {}): Promise<AppendResult> {
-    if (this.inFlight) {
-      const previous = await this.runInFlight(this.inFlight, true);
-      const unchanged = JSON.stringify(this.inFlight.request) === JSON.stringify(request);
-      this.inFlight = undefined;
-      if (this.uncommittedRows === 0 && unchanged) return previous;
+    if (this.failed) {
+      // Every step queued before the failure has settled (they chain on the failed one).
+      this.failed = false;
+      this.tail = Promise.resolve();
+      const pending = [...this.queue];
+      const last = pending.at(-1);
+      const retryOnly = last !== undefined && this.open.rows === 0 && JSON.stringify(last.request) === JSON.stringify(request);
+      const redrive = this.enqueue(() => this.driveQueue(pending));
+      if (retryOnly) {
+        await redrive;
+        return last.result!;
+      }
+      redrive.catch(() => undefined); // reported by the commit below, which waits for it
     }
-    const dataFiles = await this.flush();
-    this.pendingFiles = [];
-    const append = new AppendCommit({
-      io: this.options.io,
-      dataFiles,
-      specId: this.spec.specId,
-      manifestListCache: this.manifestLists,
-      ...(request.summaryProperties ? { summaryProperties: request.summaryProperties } : {}),
-      ...(request.validate ? { validate: request.validate } : {}),
+    const entry: QueuedAppend = { generation: this.open, request, attempted: false };
+    this.open = new Generation();
+    this.queue.push(entry);
+    const staged = this.stage(entry);
+    staged.catch(() => undefined); // reported by the commit below
+    await this.enqueue(async () => {
+      await staged;
+      await this.commitEntry(entry, false);
     });
-    this.inFlight = { append, dataFiles, request };
-    const result = await this.runInFlight(this.inFlight);
-    this.inFlight = undefined;
-    return result;
+    return entry.result!;
   }
 
-  /** `resumed`: a previous run failed, so start from a fresh load to see whether it landed. */
-  private async runInFlight(inFlight: InFlightAppend, resumed = false): Promise<AppendResult> {
-    const outcome = await commitWithRetries(
-      this.options.catalog,
-      this.table.identifier,
-      inFlight.append,
-      this.options.commit,
-      resumed ? undefined : this.table,
-    );
+  /** Runs `step` after everything queued before it; a failure marks the queue for re-driving. */
+  private enqueue(step: () => Promise<void>): Promise<void> {
+    const run = this.tail.then(step);
+    this.tail = run.catch((error: unknown) => {
+      this.failed = true;
+      throw error;
+    });
+    this.tail.catch(() => undefined);
+    return run;
+  }
+
+  /** Completes the queued commits in order after a failure (re-staging what failed to upload). */
+  private async driveQueue(pending: QueuedAppend[]): Promise<void> {
+    let fresh = true;
+    for (const entry of pending) {
+      await this.stage(entry);
+      // The first commit after a failure starts from a fresh load: an unknown outcome may have landed.
+      await this.commitEntry(entry, fresh);
+      fresh = false;
+    }
+  }
+
+  /** Encodes and uploads an entry's files and its manifest, once (again only after a failure). */
+  private stage(entry: QueuedAppend): Promise<AppendCommit> {
+    if (entry.append) return Promise.resolve(entry.append);
+    const previous = entry.staging ?? Promise.resolve(undefined);
+    entry.staging = previous
+      .catch(() => undefined) // never start again while an earlier staging still uploads
+      .then(async () => {
+        if (entry.append) return entry.append;
+        const dataFiles = await this.flushGeneration(entry.generation);
+        const append = new AppendCommit({
+          io: this.options.io,
+          dataFiles,
+          specId: this.spec.specId,
+          manifestListCache: this.manifestLists,
+          ...(entry.request.summaryProperties ? { summaryProperties: entry.request.summaryProperties } : {}),
+          ...(entry.request.validate ? { validate: entry.request.validate } : {}),
+        });
+        await append.prepare(this.table.metadata);
+        return (entry.append = append);
+      });
+    return entry.staging;
+  }
+
+  private async commitEntry(entry: QueuedAppend, fresh: boolean): Promise<void> {
+    if (entry.result) return;
+    const append = entry.append!;
+    const resumed = entry.attempted;
+    entry.attempted = true;
+    const outcome = await commitWithRetries(this.options.catalog, this.table.identifier, append, this.options.commit, fresh ? undefined : this.table);
     this.table = outcome.table;
     // Found landed before any new attempt: the earlier unknown outcome was a success.
     const recoveredUnknownOutcome = outcome.recoveredUnknownOutcome || (resumed && outcome.attempts === 0);
-    return { ...outcome, recoveredUnknownOutcome, snapshotId: inFlight.append.snapshotId, dataFiles: inFlight.dataFiles };
+    entry.result = { ...outcome, recoveredUnknownOutcome, snapshotId: append.snapshotId, dataFiles: [...entry.generation.files] };
+    const index = this.queue.indexOf(entry);
+    if (index >= 0) this.queue.splice(index, 1);
   }
 
-  /** True while a failed commit awaits completion by the next `commit` call. */
+  /** True while a failed or pending commit awaits completion. */
   get hasCommitInFlight(): boolean {
-    return this.inFlight !== undefined;
+    return this.queue.length > 0;
   }
 
   /**
-   * Forgets data not yet sent in a commit and deletes its files (best effort; orphans are harmless).
-   * Files of a commit in flight are kept: it may have landed.
+   * Forgets data not yet sealed by a commit and deletes its files (best effort; orphans are
+   * harmless). Files of sealed commits are kept: they may have landed or will be retried.
    */
   async abort(): Promise<void> {
-    const files = [...this.pendingFiles];
-    this.pendingFiles = [];
-    this.partitions.clear();
+    const files = [...this.open.files];
+    this.open = new Generation();
     await Promise.allSettled(files.map((f) => this.options.io.delete(f.filePath)));
   }
 }
