@@ -74,29 +74,36 @@ export function writePatch(
   const { channels, width: frameWidth, data } = frame;
   const columns = samplingTable(window.right - window.left, patchWidth, channels);
   const rows = samplingTable(window.bottom - window.top, patchHeight, 1);
+  const x0 = columns.lower;
+  const x1 = columns.upper;
+  const fx = columns.weight;
   const rowBytes = frameWidth * channels;
   const originBytes = window.top * rowBytes + window.left * channels;
-  // Source byte (0 R, 1 G, 2 B) feeding each output plane, and that plane's affine normalisation.
-  const sourceChannel = normalisation.channelOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
-  for (let outputChannel = 0; outputChannel < 3; outputChannel++) {
-    const scale = 1 / (255 * normalisation.std[outputChannel]!);
-    const shift = normalisation.mean[outputChannel]! / normalisation.std[outputChannel]!;
-    const channel = sourceChannel[outputChannel]!;
-    let target = offset + outputChannel * plane;
-    for (let y = 0; y < patchHeight; y++) {
-      const upperRow = originBytes + rows.lower[y]! * rowBytes + channel;
-      const lowerRow = originBytes + rows.upper[y]! * rowBytes + channel;
-      const wy = rows.weight[y]!;
-      for (let x = 0; x < patchWidth; x++) {
-        const wx = columns.weight[x]!;
-        const a = data[upperRow + columns.lower[x]!]!;
-        const b = data[upperRow + columns.upper[x]!]!;
-        const c = data[lowerRow + columns.lower[x]!]!;
-        const d = data[lowerRow + columns.upper[x]!]!;
-        const upper = a + (b - a) * wx;
-        const lower = c + (d - c) * wx;
-        output[target++] = (upper + (lower - upper) * wy) * scale - shift;
-      }
+  // Output plane k takes source byte `channelOf[k]` of each pixel (0 R, 1 G, 2 B), scaled and shifted to (v/255 − mean) / std.
+  const [c0, c1, c2] = normalisation.channelOrder === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  const [s0, s1, s2] = normalisation.std.map((std) => 1 / (255 * std)) as [number, number, number];
+  const [m0, m1, m2] = normalisation.mean.map((mean, k) => mean / normalisation.std[k]!) as [number, number, number];
+  // One pass over the patch for all three planes (the sampling positions are shared).
+  let first = offset;
+  for (let y = 0; y < patchHeight; y++) {
+    const upperRow = originBytes + rows.lower[y]! * rowBytes;
+    const lowerRow = originBytes + rows.upper[y]! * rowBytes;
+    const wy = rows.weight[y]!;
+    for (let x = 0; x < patchWidth; x++, first++) {
+      const wx = fx[x]!;
+      const a = upperRow + x0[x]!;
+      const b = upperRow + x1[x]!;
+      const c = lowerRow + x0[x]!;
+      const d = lowerRow + x1[x]!;
+      let upper = data[a + c0]! + (data[b + c0]! - data[a + c0]!) * wx;
+      let lower = data[c + c0]! + (data[d + c0]! - data[c + c0]!) * wx;
+      output[first] = (upper + (lower - upper) * wy) * s0 - m0;
+      upper = data[a + c1]! + (data[b + c1]! - data[a + c1]!) * wx;
+      lower = data[c + c1]! + (data[d + c1]! - data[c + c1]!) * wx;
+      output[first + plane] = (upper + (lower - upper) * wy) * s1 - m1;
+      upper = data[a + c2]! + (data[b + c2]! - data[a + c2]!) * wx;
+      lower = data[c + c2]! + (data[d + c2]! - data[c + c2]!) * wx;
+      output[first + 2 * plane] = (upper + (lower - upper) * wy) * s2 - m2;
     }
   }
 }
