@@ -1,4 +1,5 @@
-import { fromU64 } from '../codec/codec';
+import fc from 'fast-check';
+import { fromU64, singleMessageMetadataCodec } from '../codec/codec';
 import { CommandType, InitialPosition, KeySharedMode, SubType } from '../codec/wire-types';
 import { decodeFrameBody, encodePayloadFrame, encodeSimpleFrame } from '../framing/frame';
 import { loadFixture } from './__fixtures__/load-fixture';
@@ -126,6 +127,51 @@ describe('command decoding of golden frames', () => {
 });
 
 describe('batch decoding', () => {
+  it('round-trips any batch encodeBatch writes, and protobufjs reads its metadata the same way', () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 });
+    const message = fc.record(
+      {
+        payload: fc.uint8Array({ maxLength: 40 }),
+        partitionKey: text,
+        orderingKey: fc.uint8Array({ minLength: 1, maxLength: 8 }),
+        properties: fc.array(fc.record({ key: text, value: text }), { maxLength: 3 }),
+        eventTime: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+        sequenceId: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+      },
+      { requiredKeys: ['payload'] },
+    );
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 1, maxLength: 5 }), (messages) => {
+        const encoded = encodeBatch(messages);
+        const decoded = decodeBatch(encoded, messages.length);
+        let offset = 0;
+        messages.forEach((m, i) => {
+          const { metadata, payload } = decoded[i]!;
+          expect(Buffer.from(payload)).toEqual(Buffer.from(m.payload));
+          expect(metadata.partitionKey).toBe(m.partitionKey);
+          expect(metadata.orderingKey && Buffer.from(metadata.orderingKey)).toEqual(m.orderingKey && Buffer.from(m.orderingKey));
+          expect(metadata.properties).toEqual(m.properties ?? []);
+          expect(metadata.eventTime).toBe(m.eventTime);
+          expect(metadata.sequenceId).toBe(m.sequenceId);
+          const size = encoded.readUInt32BE(offset);
+          const reference = singleMessageMetadataCodec.decode(encoded.subarray(offset + 4, offset + 4 + size));
+          expect(reference.payloadSize).toBe(m.payload.length);
+          expect(reference.partitionKey).toBe(m.partitionKey);
+          expect(reference.sequenceId).toBe(m.sequenceId === undefined ? undefined : String(m.sequenceId));
+          offset += 4 + size + m.payload.length;
+        });
+      }),
+    );
+  });
+
+  it('reads 64-bit values beyond 2^53 (uint64 -1) as bigints', () => {
+    const meta = singleMessageMetadataCodec.encode({ payloadSize: 0, sequenceId: '18446744073709551615', eventTime: '9007199254740993' });
+    const bytes = Buffer.concat([Buffer.from([0, 0, 0, meta.length]), meta]);
+    const [entry] = decodeBatch(bytes, 1);
+    expect(entry!.metadata.sequenceId).toBe(-1n);
+    expect(entry!.metadata.eventTime).toBe(9007199254740993n);
+  });
+
   it('rejects a batch whose sizes overrun the payload', () => {
     const bytes = loadFixture('batch-payload');
     expect(() => decodeBatch(bytes, 3)).toThrow(/invalid batch payload/);

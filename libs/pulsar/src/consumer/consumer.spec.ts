@@ -5,6 +5,7 @@ import { FakeBroker, standardReplies } from '../connection/__test__/fake-broker'
 import type { ClientContext } from '../context';
 import { normalizeConsumerOptions, type ConsumerOptions } from '../options';
 import { scriptedContext } from '../__test__/scripted-context';
+import { MessageId } from '../message-id';
 import { Consumer } from './consumer';
 
 async function until(condition: () => boolean): Promise<void> {
@@ -73,6 +74,33 @@ describe('consumer against a scripted broker', () => {
     consumer.acknowledge(messages[1]!);
     await until(() => acks().length === 1);
     expect(acks()[0]).toMatchObject({ ackType: AckType.Individual, messageId: [{ ledgerId: '1', entryId: '7' }] });
+    await consumer.close();
+  });
+
+  it('decodes batched message fields on access, numbering messages without a sequence id from the entry', async () => {
+    const { consumer, consumerId, socket } = await subscribe();
+    const batch = encodeBatch([
+      { payload: Buffer.from('x'), properties: [{ key: 'a', value: '1' }], eventTime: 1234, sequenceId: 40, orderingKey: Buffer.from('ok') },
+      { payload: Buffer.from('y') },
+    ]);
+    broker.sendMessage(socket, consumerId, 8, meta(40, { numMessagesInBatch: 2, publishTime: '5000' }), batch, 1);
+    const [x, y] = [await consumer.receive(1000), await consumer.receive(1000)];
+    expect([x!.properties, x!.eventTime, x!.sequenceId, x!.orderingKey?.toString(), x!.publishTime, x!.redeliveryCount, x!.producerName]).toEqual([{ a: '1' }, 1234, 40n, 'ok', 5000, 1, 'p']);
+    expect([y!.properties, y!.eventTime, y!.sequenceId, y!.key, y!.data.toString()]).toEqual([{}, undefined, 41n, undefined, 'y']);
+    expect(JSON.parse(JSON.stringify(x))).toMatchObject({ messageId: '1:8:-1:0', properties: { a: '1' }, sequenceId: '40', size: 1 });
+    await consumer.close();
+  });
+
+  it('an ack through a message id rebuilt from its string counts towards its batch', async () => {
+    const { consumer, consumerId, socket } = await subscribe();
+    broker.sendMessage(socket, consumerId, 9, meta(0, { numMessagesInBatch: 2 }), encodeBatch([{ payload: Buffer.from('a') }, { payload: Buffer.from('b') }]));
+    const [a, b] = [await consumer.receive(1000), await consumer.receive(1000)];
+    consumer.acknowledge(MessageId.fromString(a!.messageId.toString()));
+    consumer.acknowledge(a!); // a second ack of the same message does not complete the batch
+    expect(acks()).toHaveLength(0);
+    consumer.acknowledge(b!);
+    await until(() => acks().length === 1);
+    expect(acks()[0]).toMatchObject({ messageId: [{ ledgerId: '1', entryId: '9' }] });
     await consumer.close();
   });
 

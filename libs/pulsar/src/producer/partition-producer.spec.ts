@@ -54,6 +54,41 @@ describe('producer against a scripted broker', () => {
     await producer.close();
   });
 
+  it('uses the caller\'s sequence ids in the batch and continues above them for messages without one', async () => {
+    const producer = await create({ batchingMaxPublishDelayMs: 1000 });
+    const pending = [producer.send({ data: 'a', sequenceId: 10 }), producer.send({ data: 'b', sequenceId: 20n }), producer.send('c')];
+    await producer.flush();
+    await Promise.all(pending);
+    const [batch] = sends();
+    expect([Number(fromU64(batch!.command.send!.sequenceId)), Number(fromU64(batch!.command.send!.highestSequenceId))]).toEqual([10, 21]);
+    expect(Number(fromU64(batch!.payload!.metadata!.sequenceId))).toBe(10);
+    const entries = decodeBatch(batch!.payload!.payload, 3);
+    expect(entries.map((e) => e.metadata.sequenceId)).toEqual([10, 20, 21]);
+    await producer.close();
+  });
+
+  it('rejects a sequence id that is negative, fractional or beyond 2^53 - 1', async () => {
+    const producer = await create({ batchingEnabled: false });
+    for (const sequenceId of [-1, 1.5, 2n ** 53n]) {
+      await expect(producer.send({ data: 'x', sequenceId })).rejects.toMatchObject({ code: 'InvalidConfiguration', message: expect.stringContaining('sequenceId') });
+    }
+    expect(sends()).toHaveLength(0);
+    await producer.close();
+  });
+
+  it('resolves a send the broker reports as a duplicate with ledger and entry -1', async () => {
+    const standard = broker.reply;
+    broker.reply = (command, socket) =>
+      command.type === CommandType.SEND
+        ? { type: CommandType.SEND_RECEIPT, sendReceipt: { producerId: command.send!.producerId, sequenceId: command.send!.sequenceId, messageId: { ledgerId: '18446744073709551615', entryId: '18446744073709551615' } } }
+        : standard(command, socket);
+    const producer = await create({ batchingEnabled: false });
+    const id = await producer.send({ data: 'again', sequenceId: 3 });
+    expect([id.ledgerId, id.entryId]).toEqual([-1n, -1n]);
+    expect(producer.pendingCount).toBe(0);
+    await producer.close();
+  });
+
   it('resends unacknowledged messages with their original sequence ids and name after reconnecting', async () => {
     receipts = false;
     const producer = await create({ producerName: 'stable', batchingEnabled: false });
