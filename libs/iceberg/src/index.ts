@@ -74,3 +74,14 @@ export {
 } from './writer/table-writer';
 export { ExactlyOnceWriter, recoverCheckpoint, type ExactlyOnceWriterOptions } from './writer/exactly-once-writer';
 export { addColumns } from './writer/schema-evolution';
+
+export {
+  planSnapshotExpiry,
+  DEFAULT_MAX_SNAPSHOT_AGE_MS,
+  DEFAULT_MIN_SNAPSHOTS_TO_KEEP,
+  MAX_SNAPSHOT_AGE_PROPERTY,
+  MIN_SNAPSHOTS_TO_KEEP_PROPERTY,
+  type ExpiryPolicy,
+  type ExpiryPlan,
+} from './maintenance/expiry-plan';
+export { expireSnapshots, type ExpireSnapshotsOptions, type ExpireSnapshotsResult } from './maintenance/expire-snapshots';

@@ -118,6 +118,11 @@ export class FakeCatalog implements CommitCatalog {
         m.refs = { ...m.refs, [update['ref-name']]: { 'snapshot-id': update['snapshot-id'], type: update.type } };
         if (update['ref-name'] === 'main') m['current-snapshot-id'] = update['snapshot-id'];
         break;
+      case 'remove-snapshots': {
+        const ids = new Set<unknown>(update['snapshot-ids']);
+        m.snapshots = (m.snapshots ?? []).filter((s) => !ids.has(s['snapshot-id']));
+        break;
+      }
       case 'add-schema': {
         const schema = update.schema as unknown as Schema;
         m.schemas = [...m.schemas, schema];
