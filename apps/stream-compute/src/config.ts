@@ -36,6 +36,8 @@ export const DEFAULT_CHECKPOINT_INTERVAL_MS = 5_000;
 export const DEFAULT_CHECKPOINT_MAX_MESSAGES = 50_000;
 /** A camera silent this long has its in-memory state dropped (it stays in the checkpoint and is reloaded on its next message). */
 export const DEFAULT_CAMERA_EVICT_AFTER_MS = 10 * 60_000;
+/** How often cycle files no checkpoint can refer to any more are looked for and deleted. */
+export const DEFAULT_CHECKPOINT_CLEANUP_INTERVAL_MS = 30_000;
 /** How often the reference tables' current snapshot ids are polled for changes. */
 export const DEFAULT_REFERENCE_REFRESH_MS = 30_000;
 /** Catalog requests slower than this count as failed (commits then check whether they landed). */
@@ -120,11 +122,14 @@ export const streamComputeConfigSchema = defineServiceConfig(
     checkpoint: z.object({
       intervalMs: setting(configTypes.durationMs().default(DEFAULT_CHECKPOINT_INTERVAL_MS), { env: 'CHECKPOINT_INTERVAL_MS' }),
       maxMessages: setting(z.int().positive().default(DEFAULT_CHECKPOINT_MAX_MESSAGES), { env: 'CHECKPOINT_MAX_MESSAGES' }),
-      /** Where state files go; default `<warehouse>checkpoints/stream-compute/`. */
+      /** Where state files go; default `<warehouse>checkpoints/stream-compute/[<table prefix>/]`. */
       stateLocation: setting(z.string().regex(/^(s3|file|memory):\/\//, 'expected an s3://, file:// or memory:// location').optional(), {
         env: 'CHECKPOINT_STATE_LOCATION',
       }),
       cameraEvictAfterMs: setting(configTypes.durationMs().default(DEFAULT_CAMERA_EVICT_AFTER_MS), { env: 'CAMERA_EVICT_AFTER_MS' }),
+      /** Deleting this writer's unreferenced cycle files (off: they accumulate, e.g. to inspect them). */
+      cleanupEnabled: setting(z.boolean().default(true), { env: 'CHECKPOINT_CLEANUP_ENABLED' }),
+      cleanupIntervalMs: setting(configTypes.durationMs().default(DEFAULT_CHECKPOINT_CLEANUP_INTERVAL_MS), { env: 'CHECKPOINT_CLEANUP_INTERVAL_MS' }),
     }),
     reference: z.object({
       refreshIntervalMs: setting(configTypes.durationMs().default(DEFAULT_REFERENCE_REFRESH_MS), { env: 'REFERENCE_REFRESH_INTERVAL_MS' }),

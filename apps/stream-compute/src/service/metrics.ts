@@ -19,6 +19,7 @@ export function createComputeMetrics(registry: Registry) {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers,
     }),
+    cycleFilesDeleted: new Counter({ name: 'stream_compute_cycle_files_deleted_total', help: 'Cycle files deleted because no checkpoint refers to them any more', registers }),
     commitRetries: new Counter({ name: 'stream_compute_commit_retries_total', help: 'Cycle steps repeated after an error', registers }),
   };
 }

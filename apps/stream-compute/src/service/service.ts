@@ -26,7 +26,8 @@ import {
   type StateCheckpoint,
 } from './checkpoint';
 import { computeOptionsOf } from './compute-options';
-import { CYCLE_FILE_VERSION, cycleFileLocation, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
+import { CYCLE_FILE_VERSION, cycleFileDirectory, cycleFileLocation, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
+import { cycleFilesToDelete, folderListerFor, referencedCycleFiles, type FolderLister } from './cycle-file-cleanup';
 import { decodeDetection } from './decode';
 import { StreamComputeServiceError } from './errors';
 import { createComputeMetrics, type ComputeMetrics } from './metrics';
@@ -168,6 +169,8 @@ export class StreamComputeService {
   private alerts: AlertPublisher | undefined;
   private stopping = false;
   private sweepDue = false;
+  private cleanupDue = false;
+  private lister: FolderLister | undefined;
   private firstCycleLogged = false;
   private finished = false;
   private fatal: unknown;
@@ -185,7 +188,7 @@ export class StreamComputeService {
     this.writerId = options.config.writer.id;
     this.subscription = options.config.input.subscription;
     const warehouse = options.config.catalog.warehouse;
-    this.stateBase = options.config.checkpoint.stateLocation ?? `${warehouse.endsWith('/') ? warehouse : `${warehouse}/`}checkpoints/stream-compute/`;
+    this.stateBase = options.config.checkpoint.stateLocation ?? defaultStateBase(warehouse, options.config.tables.namespacePrefix);
     this.done = new Promise((resolve, reject) => (this.settle = { resolve, reject }));
     this.done.catch(() => undefined);
   }
@@ -257,6 +260,13 @@ export class StreamComputeService {
     );
     for (const sink of opened) this.sinks.set(sink.output, sink);
     await this.recoverOwnCheckpoint();
+    if (config.checkpoint.cleanupEnabled) {
+      this.lister = folderListerFor(this.stateBase, { ...config.s3 });
+      if (!this.lister) this.log.warn({ location: this.stateBase }, 'cycle files at this location cannot be listed: old ones are not deleted');
+      // Also what a crash between a commit and its cleanup left behind.
+      await this.cleanupCycleFiles().catch((error: unknown) => this.log.warn({ err: error }, 'deleting old cycle files failed; trying again later'));
+      this.timers.push(setInterval(() => (this.cleanupDue = true), config.checkpoint.cleanupIntervalMs));
+    }
     this.options.onReady?.('tables', `tables verified, epochs claimed, cycle ${this.cycleNumber} recovered`);
 
     await this.loadReferenceUntilReady();
@@ -348,6 +358,24 @@ export class StreamComputeService {
       if (writerId === this.writerId || Date.now() - timestampMs < FOREIGN_CYCLE_GRACE_MS) continue;
       await this.completeCycle(writerId, checkpoint);
     }
+  }
+
+  /**
+   * Deletes this writer's cycle files that no writer's newest checkpoint refers to (see
+   * cycle-file-cleanup.ts). Runs between cycles and at start, so it never races this writer's own commits.
+   */
+  private async cleanupCycleFiles(): Promise<void> {
+    if (this.lister === undefined || this.cycleNumber < 0) return;
+    const metadata = (await this.catalog.loadTable(this.checkpointSink.identifier)).metadata;
+    const keep = referencedCycleFiles(stateCheckpointsByWriter(metadata, this.subscription).values());
+    const listed = await this.lister.list(cycleFileDirectory(this.stateBase, this.subscription, this.writerId));
+    const doomed = cycleFilesToDelete(listed, keep, this.cycleNumber);
+    for (const location of doomed) {
+      await this.io.delete(location);
+      this.cycleFiles.delete(location);
+      this.metrics.cycleFilesDeleted.inc();
+    }
+    if (doomed.length > 0) this.log.debug({ deleted: doomed.length, kept: listed.length - doomed.length }, 'deleted old cycle files');
   }
 
   private async readCycleFile(location: string): Promise<CycleFile> {
@@ -505,6 +533,11 @@ export class StreamComputeService {
           if (isFatal(error)) throw error;
           this.log.warn({ err: error }, 'looking for stalled cycles of other instances failed; trying again later');
         });
+      }
+      // Between cycles: no cycle file of this writer is being written or committed meanwhile.
+      if (this.cleanupDue && !this.stopping) {
+        this.cleanupDue = false;
+        await this.cleanupCycleFiles().catch((error: unknown) => this.log.warn({ err: error }, 'deleting old cycle files failed; trying again later'));
       }
     }
   }
@@ -692,6 +725,7 @@ export class StreamComputeService {
     await this.consumer?.close().catch(() => undefined);
     await this.client?.close().catch(() => undefined);
     this.io?.close();
+    this.lister?.close();
     const failure = error ?? this.fatal;
     if (failure === undefined) this.settle.resolve();
     else this.settle.reject(failure);
@@ -716,6 +750,15 @@ export class StreamComputeService {
       }
     }
   }
+}
+
+/**
+ * `<warehouse>checkpoints/stream-compute/[<table prefix>/]`: deployments that differ only in the
+ * table prefix (tests, staging) must not share a folder, since each deletes its writer's unreferenced files.
+ */
+export function defaultStateBase(warehouse: string, namespacePrefix: string): string {
+  const root = `${warehouse.endsWith('/') ? warehouse : `${warehouse}/`}checkpoints/stream-compute/`;
+  return namespacePrefix === '' ? root : `${root}${namespacePrefix.replace(/_+$/, '')}/`;
 }
 
 function rowCount(rows: CycleRows): number {
