@@ -1,35 +1,19 @@
 import { AlreadyExistsError, RestCatalog, TableWriter, type TableIdentifier } from '../../src';
-import type { FileIOResolver } from '../../src';
 import {
-  connectCatalog,
-  dropNamespace,
   endpoints,
   eventBatch,
   EVENTS_SCHEMA,
   fqn,
   makeRows,
-  stackFileIO,
   trinoRows,
   trinoTimestamp,
-  uniqueName,
+  useTestNamespace,
   type EventRow,
 } from './support';
 
 describe('partitioned appends read back by Trino', () => {
-  let catalog: RestCatalog;
-  let io: FileIOResolver;
-  const namespace = [uniqueName('it_iceberg_append')];
-
-  beforeAll(async () => {
-    catalog = await connectCatalog();
-    io = stackFileIO();
-    await catalog.createNamespace(namespace, { purpose: 'integration test' });
-  });
-
-  afterAll(async () => {
-    await dropNamespace(catalog, namespace);
-    io.close();
-  });
+  const suite = useTestNamespace('it_iceberg_append', { purpose: 'integration test' });
+  const { namespace } = suite;
 
   const expectedRows = (rows: EventRow[]) =>
     rows
@@ -37,6 +21,7 @@ describe('partitioned appends read back by Trino', () => {
       .sort((a, b) => String(a[2]).localeCompare(String(b[2])) || String(a[0]).localeCompare(String(b[0])));
 
   it('writes identity + day + bucket partitions that Trino reads and prunes exactly', async () => {
+    const { catalog, io } = suite;
     expect(await catalog.namespaceExists(namespace)).toBe(true);
     expect(await catalog.listNamespaces()).toContainEqual(namespace);
     const id: TableIdentifier = { namespace, name: 'events' };
@@ -93,6 +78,7 @@ describe('partitioned appends read back by Trino', () => {
   });
 
   it('writes hour partitions', async () => {
+    const { catalog, io } = suite;
     const id: TableIdentifier = { namespace, name: 'hourly' };
     const table = await catalog.createTable(id, {
       schema: EVENTS_SCHEMA,
@@ -119,6 +105,7 @@ describe('partitioned appends read back by Trino', () => {
   });
 
   it('creates tables idempotently with a sort order and properties, and drops them with purge', async () => {
+    const { catalog } = suite;
     const id: TableIdentifier = { namespace, name: 'to_drop' };
     await catalog.ensureNamespace(namespace);
     const sortOrder = {

@@ -6,29 +6,16 @@ import {
   FencedError,
   recoverCheckpoint,
   TableWriter,
-  type FileIOResolver,
-  type RestCatalog,
   type TableIdentifier,
 } from '../../src';
-import { connectCatalog, dropNamespace, eventBatch, EVENTS_SCHEMA, fqn, makeRows, stackFileIO, trinoRows, uniqueName } from './support';
+import { connectCatalog, eventBatch, EVENTS_SCHEMA, fqn, makeRows, trinoRows, useTestNamespace } from './support';
 
 describe('schema evolution, concurrent writers and fencing against the real catalog', () => {
-  let catalog: RestCatalog;
-  let io: FileIOResolver;
-  const namespace = [uniqueName('it_iceberg_evolve')];
-
-  beforeAll(async () => {
-    catalog = await connectCatalog();
-    io = stackFileIO();
-    await catalog.createNamespace(namespace);
-  });
-
-  afterAll(async () => {
-    await dropNamespace(catalog, namespace);
-    io.close();
-  });
+  const suite = useTestNamespace('it_iceberg_evolve');
+  const { namespace } = suite;
 
   it('adds an optional column that Trino shows, null for older rows', async () => {
+    const { catalog, io } = suite;
     const id: TableIdentifier = { namespace, name: 'evolving' };
     const table = await catalog.createTable(id, { schema: EVENTS_SCHEMA });
     const writer = new TableWriter({ catalog, io, table });
@@ -58,6 +45,7 @@ describe('schema evolution, concurrent writers and fencing against the real cata
   });
 
   it('loses no commit when two writers append to one table concurrently', async () => {
+    const { catalog, io } = suite;
     const id: TableIdentifier = { namespace, name: 'contended' };
     await catalog.createTable(id, {
       schema: EVENTS_SCHEMA,
@@ -96,6 +84,7 @@ describe('schema evolution, concurrent writers and fencing against the real cata
   });
 
   it('fences a zombie writer and recovers the newest checkpoint', async () => {
+    const { catalog, io } = suite;
     const id: TableIdentifier = { namespace, name: 'fenced' };
     await catalog.createTable(id, { schema: EVENTS_SCHEMA });
     const options = { catalog, io, identifier: id, writerId: 'camera-ingest-7' };

@@ -1,23 +1,12 @@
-import { TableWriter, type FileIOResolver, type RestCatalog, type TableIdentifier } from '../../src';
-import { connectCatalog, dropNamespace, eventBatch, EVENTS_SCHEMA, fqn, makeRows, stackFileIO, trinoRows, uniqueName } from './support';
+import { TableWriter, type TableIdentifier } from '../../src';
+import { eventBatch, EVENTS_SCHEMA, fqn, makeRows, trinoRows, useTestNamespace } from './support';
 
 describe('sharing a table with Trino writes', () => {
-  let catalog: RestCatalog;
-  let io: FileIOResolver;
-  const namespace = [uniqueName('it_iceberg_interop')];
-
-  beforeAll(async () => {
-    catalog = await connectCatalog();
-    io = stackFileIO();
-    await catalog.createNamespace(namespace);
-  });
-
-  afterAll(async () => {
-    await dropNamespace(catalog, namespace);
-    io.close();
-  });
+  const suite = useTestNamespace('it_iceberg_interop');
+  const { namespace } = suite;
 
   it('appends on top of snapshots Trino committed (64-bit snapshot ids) and carries their manifests', async () => {
+    const { catalog, io } = suite;
     const id: TableIdentifier = { namespace, name: 'shared' };
     await catalog.createTable(id, {
       schema: EVENTS_SCHEMA,

@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
-import { currentSchema, loadOrCreateTableWithIds, TableWriter, type FileIOResolver, type RestCatalog, type TableIdentifier } from '../../src';
-import { connectCatalog, dropNamespace, fqn, stackFileIO, trinoRows, uniqueName } from './support';
+import { currentSchema, loadOrCreateTableWithIds, TableWriter, type TableIdentifier } from '../../src';
+import { fqn, trinoRows, useTestNamespace } from './support';
 
 /** Shaped like Camera: a list of structs that holds a list of structs, next to a plain struct. */
 const SCHEMA = {
@@ -62,22 +62,11 @@ function batch(): arrow.RecordBatch {
 }
 
 describe('nested columns read back by Trino', () => {
-  let catalog: RestCatalog;
-  let io: FileIOResolver;
-  const namespace = [uniqueName('it_iceberg_nested')];
-
-  beforeAll(async () => {
-    catalog = await connectCatalog();
-    io = stackFileIO();
-    await catalog.createNamespace(namespace);
-  });
-
-  afterAll(async () => {
-    await dropNamespace(catalog, namespace);
-    io.close();
-  });
+  const suite = useTestNamespace('it_iceberg_nested');
+  const { namespace } = suite;
 
   it('returns structs and lists of structs with lists inside, value for value, and prunes on a nested bound', async () => {
+    const { catalog, io } = suite;
     const id: TableIdentifier = { namespace, name: 'cameras' };
     const table = await catalog.createTable(id, { schema: SCHEMA });
     const writer = new TableWriter({ catalog, io, table });
@@ -98,6 +87,7 @@ describe('nested columns read back by Trino', () => {
   });
 
   it('creates a table whose ids are not in the catalog assignment order and keeps them (plain createTable renumbers)', async () => {
+    const { catalog, io } = suite;
     // An evolved contract: `note` was added later with id 12, nested ids sit above it.
     const fields = [
       { id: 1, name: 'camera_id', required: true, type: 'string' as const },

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { TableWriter, type FileIOResolver, type RestCatalog, type TableIdentifier } from '../../src';
-import { connectCatalog, dropNamespace, endpoints, eventBatch, EVENTS_SCHEMA, makeRows, stackFileIO, uniqueName, type EventRow } from './support';
+import { TableWriter, type TableIdentifier } from '../../src';
+import { endpoints, eventBatch, EVENTS_SCHEMA, makeRows, useTestNamespace, type EventRow } from './support';
 
 /**
  * A second, independent reader: PyIceberg validates manifests and manifest lists on its own and
@@ -31,23 +31,13 @@ function ensurePyIceberg(): void {
 }
 
 describe('tables written by @retail/iceberg read back with PyIceberg', () => {
-  let catalog: RestCatalog;
-  let io: FileIOResolver;
-  const namespace = [uniqueName('it_iceberg_py')];
+  const suite = useTestNamespace('it_iceberg_py');
+  const { namespace } = suite;
 
-  beforeAll(async () => {
-    ensurePyIceberg();
-    catalog = await connectCatalog();
-    io = stackFileIO();
-    await catalog.createNamespace(namespace);
-  }, 300_000);
-
-  afterAll(async () => {
-    await dropNamespace(catalog, namespace);
-    io.close();
-  });
+  beforeAll(() => ensurePyIceberg(), 300_000);
 
   it('returns exactly the rows written and prunes with partitions and bounds without losing any', async () => {
+    const { catalog, io } = suite;
     const id: TableIdentifier = { namespace, name: 'events' };
     const table = await catalog.createTable(id, {
       schema: EVENTS_SCHEMA,

@@ -38,6 +38,46 @@ export async function dropNamespace(catalog: RestCatalog, namespace: string[]): 
   await catalog.dropNamespace(namespace).catch(() => undefined);
 }
 
+export interface TestNamespace {
+  readonly namespace: string[];
+  /** Ready inside tests and hooks registered after `useTestNamespace`. */
+  readonly catalog: RestCatalog;
+  readonly io: FileIOResolver;
+}
+
+/**
+ * The set-up every suite here shares, registered as beforeAll/afterAll of the calling describe:
+ * a catalog client, the stack's FileIO and a fresh uniquely named namespace, dropped with its
+ * tables (purged) afterwards.
+ */
+export function useTestNamespace(prefix: string, properties: Record<string, string> = {}): TestNamespace {
+  const namespace = [uniqueName(prefix)];
+  let catalog: RestCatalog | undefined;
+  let io: FileIOResolver | undefined;
+  beforeAll(async () => {
+    catalog = await connectCatalog();
+    io = stackFileIO();
+    await catalog.createNamespace(namespace, properties);
+  });
+  afterAll(async () => {
+    if (catalog) await dropNamespace(catalog, namespace);
+    io?.close();
+  });
+  const ready = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`useTestNamespace: the ${what} is ready only inside tests and later hooks`);
+    return value;
+  };
+  return {
+    namespace,
+    get catalog() {
+      return ready(catalog, 'catalog');
+    },
+    get io() {
+      return ready(io, 'FileIO');
+    },
+  };
+}
+
 export interface EventRow {
   storeId: string;
   cameraId: number;

@@ -1,5 +1,5 @@
-import { COMMIT_ID_PROPERTY, RestCatalog, TableWriter, type FileIOResolver, type TableIdentifier } from '../../src';
-import { dropNamespace, endpoints, eventBatch, EVENTS_SCHEMA, fqn, makeRows, stackFileIO, trinoRows, uniqueName } from './support';
+import { COMMIT_ID_PROPERTY, RestCatalog, TableWriter, type TableIdentifier } from '../../src';
+import { endpoints, eventBatch, EVENTS_SCHEMA, fqn, makeRows, trinoRows, useTestNamespace } from './support';
 
 type Fault = 'lose-response' | 'fail-before-sending';
 
@@ -24,22 +24,11 @@ function faultyFetch(faults: Fault[]): typeof fetch {
 }
 
 describe('commits whose outcome is unknown, against the real catalog', () => {
-  let io: FileIOResolver;
-  let setup: RestCatalog;
-  const namespace = [uniqueName('it_iceberg_unknown')];
-
-  beforeAll(async () => {
-    setup = await RestCatalog.connect({ uri: endpoints.catalogUrl });
-    io = stackFileIO();
-    await setup.createNamespace(namespace);
-  });
-
-  afterAll(async () => {
-    await dropNamespace(setup, namespace);
-    io.close();
-  });
+  const suite = useTestNamespace('it_iceberg_unknown');
+  const { namespace } = suite;
 
   it('does not apply a landed commit twice when its response was lost, and retries one never sent', async () => {
+    const { catalog: setup, io } = suite;
     const id: TableIdentifier = { namespace, name: 'events' };
     await setup.createTable(id, { schema: EVENTS_SCHEMA, properties: { 'commit.retry.min-wait-ms': '10' } });
     const faults: Fault[] = [];
