@@ -53,6 +53,10 @@ export const DEFAULT_MAX_PENDING_MESSAGES = 1000;
 /** Longest wait between reconnect attempts to the broker: an edge box should be back within seconds. */
 export const DEFAULT_RECONNECT_MAX_BACKOFF_MS = 5000;
 
+/** Partitions of the topics ingest creates at start (docs/topics-and-tables.md); 0 would mean non-partitioned. */
+export const DEFAULT_DETECTIONS_PARTITIONS = 4;
+export const DEFAULT_TRACK_EVENTS_PARTITIONS = 2;
+
 /** Written into DetectionEvent.model_name unless MODEL_NAME says otherwise. */
 export const DEFAULT_MODEL_NAME = 'yolov8n';
 
@@ -144,6 +148,16 @@ export const ingestConfigSchema = defineServiceConfig(
     topics: z.object({
       detections: setting(configTypes.pulsarTopic().default(DetectionEvent.topic), { env: 'DETECTIONS_TOPIC' }),
       trackEvents: setting(configTypes.pulsarTopic().default(TrackEvent.topic), { env: 'TRACK_EVENTS_TOPIC' }),
+    }),
+    provisioning: z.object({
+      /**
+       * At start: create tenant, namespace and topics when missing, turn broker de-duplication on for the namespace and
+       * register the events' AVRO schemas. Turn off when Pulsar is provisioned elsewhere (or the service may not).
+       */
+      enabled: setting(z.boolean().default(true), { env: 'PULSAR_PROVISIONING' }),
+      /** Partitions of a created detections topic (an existing one is raised to this, never lowered); 0: non-partitioned. */
+      detectionsPartitions: setting(z.int().min(0).default(DEFAULT_DETECTIONS_PARTITIONS), { env: 'DETECTIONS_TOPIC_PARTITIONS' }),
+      trackEventsPartitions: setting(z.int().min(0).default(DEFAULT_TRACK_EVENTS_PARTITIONS), { env: 'TRACK_EVENTS_TOPIC_PARTITIONS' }),
     }),
     publish: z.object({
       /** Stable producer name (the broker de-duplicates resends by name and sequence id); default `ingest-<instance id>`. */

@@ -1,8 +1,9 @@
-import { PulsarClient, type Producer } from '@retail/pulsar';
+import { PulsarAdmin, PulsarClient, type Producer } from '@retail/pulsar';
 import type { ServiceContext } from '@retail/runtime';
 import { avroCodecOf, DetectionEvent, TrackEvent } from '@retail/schema';
 import type { IngestConfig } from '../config';
 import { Detector, DetectionError, type DetectorOptions } from '../detection';
+import { ProvisioningError, provisionTopics, type TopicPlan } from '../provisioning/provision-topics';
 import { TopicPublisher } from '../publish/topic-publisher';
 import { FrameSources, type VideoFrame } from '../sources';
 import { CameraTracker, HsvHistogramExtractor, ReidOnnxExtractor, REID_OPTION_KEYS, TrackingError, type FeatureExtractor } from '../tracking';
@@ -54,7 +55,7 @@ export async function loadReidExtractor(config: IngestConfig): Promise<ReidOnnxE
     });
   } catch (error) {
     const reason = error instanceof TrackingError ? `${error.code}: ${error.message}` : String(error);
-    throw new IngestStartupError(`cannot load the ReID model ${tracker.reidModel} (${reason}); check ${REID_OPTION_KEYS.modelUri}`, { cause: error });
+    throw new IngestStartupError('model-load-failed', `cannot load the ReID model ${tracker.reidModel} (${reason}); check ${REID_OPTION_KEYS.modelUri}`, { cause: error });
   }
 }
 
@@ -63,13 +64,40 @@ export function producerNameOf(configured: string | undefined, instanceId: strin
   return configured ?? `ingest-${instanceId}`.replace(/[^A-Za-z0-9._-]/g, '-');
 }
 
+/** What stopped the start: a model that cannot be loaded, or Pulsar that could not be provisioned. */
+export type IngestStartupErrorCode = 'model-load-failed' | 'provisioning-failed';
+
 export class IngestStartupError extends Error {
-  readonly code = 'model-load-failed';
-  readonly retriable = false;
-  constructor(message: string, options: { cause: unknown }) {
-    super(message, options);
+  readonly retriable: boolean;
+  constructor(
+    readonly code: IngestStartupErrorCode,
+    message: string,
+    options: { cause: unknown; retriable?: boolean },
+  ) {
+    super(message, { cause: options.cause });
     this.name = 'IngestStartupError';
+    this.retriable = options.retriable ?? false;
   }
+}
+
+/** The topics ingest publishes to, with their partitions, schemas and the config keys that name them. */
+export function topicPlansOf(config: IngestConfig): TopicPlan[] {
+  return [
+    {
+      topic: config.topics.detections,
+      partitions: config.provisioning.detectionsPartitions,
+      record: DetectionEvent,
+      topicKey: 'topics.detections (DETECTIONS_TOPIC)',
+      partitionsKey: 'provisioning.detectionsPartitions (DETECTIONS_TOPIC_PARTITIONS)',
+    },
+    {
+      topic: config.topics.trackEvents,
+      partitions: config.provisioning.trackEventsPartitions,
+      record: TrackEvent,
+      topicKey: 'topics.trackEvents (TRACK_EVENTS_TOPIC)',
+      partitionsKey: 'provisioning.trackEventsPartitions (TRACK_EVENTS_TOPIC_PARTITIONS)',
+    },
+  ];
 }
 
 /** The running pipeline, for the service's shutdown and for tests. */
@@ -113,7 +141,7 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
     detector = await Detector.load(detectorOptionsOf(config));
   } catch (error) {
     const reason = error instanceof DetectionError ? `${error.code}: ${error.message}` : String(error);
-    throw new IngestStartupError(`cannot load the detection model ${config.model.uri} (${reason}); check model.uri (MODEL_URI)`, { cause: error });
+    throw new IngestStartupError('model-load-failed', `cannot load the detection model ${config.model.uri} (${reason}); check model.uri (MODEL_URI)`, { cause: error });
   }
   for (const note of detector.info.notes) log.warn({ note }, 'detector note');
   let reid: ReidOnnxExtractor | undefined;
@@ -124,6 +152,22 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
     throw error;
   }
   if (reid !== undefined) log.info({ reid: reid.info }, 'appearance features from the ReID model');
+
+  if (config.provisioning.enabled) {
+    try {
+      const report = await provisionTopics(new PulsarAdmin({ adminUrl: config.pulsar.adminUrl, ...(config.pulsar.authToken ? { token: config.pulsar.authToken } : {}) }), topicPlansOf(config));
+      for (const topic of report.topics) if (topic.note !== undefined) log.warn({ topic: topic.topic }, topic.note);
+      log.info({ provisioned: report }, 'pulsar topics provisioned');
+    } catch (error) {
+      await detector.close();
+      await reid?.close();
+      const retriable = error instanceof ProvisioningError && error.retriable;
+      throw new IngestStartupError('provisioning-failed', `${(error as Error).message} (turn provisioning off with PULSAR_PROVISIONING=false when Pulsar is provisioned elsewhere)`, {
+        cause: error,
+        retriable,
+      });
+    }
+  }
   modelFlag.ready(`${detector.info.modelName} ${detector.info.modelVersion}, batch ${detector.info.batchSize}${detector.info.dynamicBatch ? ' (dynamic)' : ''}`);
 
   const client = new PulsarClient({

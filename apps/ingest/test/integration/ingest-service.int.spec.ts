@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { DetectionEvent, TrackEvent } from '@retail/schema';
-import { DetectionEvent as DetectionRecord, TrackEvent as TrackRecord } from '@retail/schema';
+import { DetectionEvent as DetectionRecord, pulsarSchemaOf, TrackEvent as TrackRecord } from '@retail/schema';
 import { writeSyntheticReid } from '../../src/models/synthetic-reid';
 import { writeSyntheticYolov8 } from '../../src/models/synthetic-yolov8';
 import {
@@ -64,6 +64,8 @@ afterAll(async () => {
 interface Topics {
   detections: string;
   trackEvents: string;
+  /** Partitions the service's provisioning is configured with (the topics exist already with as many). */
+  partitions?: number;
 }
 
 async function freshTopics(partitions: number): Promise<Topics> {
@@ -72,7 +74,7 @@ async function freshTopics(partitions: number): Promise<Topics> {
     if (partitions > 0) await admin.createPartitionedTopic(topic, partitions);
     else await admin.createTopic(topic);
   }
-  return topics;
+  return { ...topics, partitions };
 }
 
 function serviceEnv(topics: Topics, cameras: Array<{ cameraId: string; source: string }>, extra: Record<string, string> = {}): Record<string, string> {
@@ -88,6 +90,9 @@ function serviceEnv(topics: Topics, cameras: Array<{ cameraId: string; source: s
     PULSAR_ADMIN_URL: endpoints.pulsarAdminUrl,
     DETECTIONS_TOPIC: topics.detections,
     TRACK_EVENTS_TOPIC: topics.trackEvents,
+    // Provisioning stays on (the default): it finds these topics in place and registers their schemas.
+    DETECTIONS_TOPIC_PARTITIONS: String(topics.partitions ?? 0),
+    TRACK_EVENTS_TOPIC_PARTITIONS: String(topics.partitions ?? 0),
     INGEST_PRODUCER_NAME: unique('ingest-int'),
     ...extra,
   };
@@ -225,6 +230,34 @@ describe('ingest service end to end', () => {
     expect(detections).toHaveLength(EVENTS_PER_CLIP);
     expect(new Set(detections.map(({ value }) => value.track_id))).toEqual(new Set([1, 2]));
     expectFrameOrder(detections.map(({ value }) => value));
+  });
+
+  it('provisions a namespace and topics that do not exist yet, then publishes to them', async () => {
+    const namespace = `public/${unique('ingest-prov-svc')}`;
+    const topics = { detections: `persistent://${namespace}/detections`, trackEvents: `persistent://${namespace}/track-events`, partitions: 2 };
+    try {
+      running = await startIngest(serviceEnv(topics, [{ cameraId: 'cam-prov', source: `file://${clip}` }]));
+      expect(await admin.getDeduplication(namespace)).toBe(true);
+      expect(await admin.partitionCount(topics.detections)).toBe(2);
+      expect((await admin.getSchema(topics.detections))?.type).toBe('AVRO');
+      await drained(running);
+      const detections = await readTopic<DetectionEvent>(topics.detections, DetectionRecord, EVENTS_PER_CLIP);
+      expect(detections).toHaveLength(EVENTS_PER_CLIP);
+      expect(running.logs.join('')).toMatch(/pulsar topics provisioned/);
+    } finally {
+      await running?.handle.shutdown('test finished');
+      running = undefined;
+      for (const topic of [topics.detections, topics.trackEvents]) await admin.deletePartitionedTopic(topic, true).catch(() => undefined);
+      await admin.deleteNamespace(namespace, true).catch(() => undefined);
+    }
+  });
+
+  it('a topic whose registered schema is incompatible stops the start with an error naming the topic', async () => {
+    const topics = await freshTopics(1);
+    await admin.uploadSchema(topics.detections, pulsarSchemaOf(TrackRecord));
+    await expect(startIngest(serviceEnv(topics, [{ cameraId: 'cam-a', source: `file://${clip}` }]))).rejects.toThrow(
+      new RegExp(`DetectionEvent v1 AVRO schema is incompatible with the schema registered on ${topics.detections}.*PULSAR_PROVISIONING=false`),
+    );
   });
 
   it('a ReID model that cannot be loaded is a startup error naming the setting', async () => {
