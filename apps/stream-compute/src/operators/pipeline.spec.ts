@@ -74,6 +74,28 @@ describe('ComputePipeline', () => {
     ]);
   });
 
+  it('closes a silent camera\'s last window once its silence passes the idle timeout, and treats what comes after by the lateness rule', () => {
+    const { pipeline, collected } = setup();
+    pipeline.process(detection({ camera_id: 'cam-1', frame_ts: s(10) }), NOW_MS);
+    pipeline.process(detection({ camera_id: 'cam-1', frame_ts: s(20) }), NOW_MS + 10_000);
+    // Window [0, 60 s) fires at watermark 65 s: newest 20 s - 2 s out-of-orderness + silence beyond 30 s.
+    pipeline.tick(NOW_MS + 10_000 + 30_000 + 46_000);
+    expect(collected.itemCounts).toEqual([]);
+    expect(pipeline.watermark).toBe(s(64));
+    pipeline.tick(NOW_MS + 10_000 + 30_000 + 47_000);
+    expect(collected.itemCounts.map((r) => [r.window_start, r.detections])).toEqual([[T0, 2]]);
+    // The camera was only paused: its next detections are judged against the advanced watermark.
+    pipeline.process(detection({ camera_id: 'cam-1', frame_ts: s(62) }), NOW_MS + 90_000); // 3 s behind: within the lateness
+    pipeline.process(detection({ camera_id: 'cam-1', frame_ts: s(30) }), NOW_MS + 90_000); // its window is gone: late
+    expect(pipeline.counters().late).toBe(1);
+    expect(collected.lateEvents.map((e) => e.frame_ts)).toEqual([s(30)]);
+    pipeline.finish(NOW_MS + 91_000);
+    expect(collected.itemCounts.map((r) => [r.window_start - T0, r.detections])).toEqual([
+      [0, 2],
+      [MINUTE_US, 1],
+    ]);
+  });
+
   it('rejects detections of unknown cameras and failed quality checks with reasons, and counts them', () => {
     const { pipeline, collected } = setup();
     pipeline.process(detection({ camera_id: 'cam-7' }), NOW_MS);

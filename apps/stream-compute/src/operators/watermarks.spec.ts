@@ -43,11 +43,38 @@ describe('WatermarkTracker', () => {
     expect(tracker.advance(NOW_MS + 34_000)).toBe(T0 + 68 * SECOND_US);
   });
 
-  it('holds when every camera is idle', () => {
+  it('with every camera idle, follows processing time beyond the idle timeout', () => {
     const tracker = new WatermarkTracker(OPTIONS);
     tracker.observe('cam-1', T0 + 10 * SECOND_US, NOW_MS);
     expect(tracker.advance(NOW_MS)).toBe(T0 + 8 * SECOND_US);
-    expect(tracker.advance(NOW_MS + 3_600_000)).toBe(T0 + 8 * SECOND_US);
+    expect(tracker.advance(NOW_MS + 30_000)).toBe(T0 + 8 * SECOND_US); // at the timeout: not idle yet
+    expect(tracker.advance(NOW_MS + 30_500)).toBe(T0 + 8.5 * SECOND_US); // silent 0.5 s beyond it
+    expect(tracker.advance(NOW_MS + 90_000)).toBe(T0 + 68 * SECOND_US);
+    expect(tracker.advance(NOW_MS + 3_600_000)).toBe(T0 + 3_578 * SECOND_US);
+  });
+
+  it('with every camera idle, the slowest projected camera decides; a camera that sends again stops the projection', () => {
+    const tracker = new WatermarkTracker(OPTIONS);
+    tracker.observe('cam-1', T0 + 10 * SECOND_US, NOW_MS);
+    tracker.observe('cam-2', T0 + 20 * SECOND_US, NOW_MS + 5_000);
+    // cam-1: 10 s + (45 - 30) s = 25 s; cam-2: 20 s + (40 - 30) s = 30 s → 25 s - 2 s.
+    expect(tracker.advance(NOW_MS + 45_000)).toBe(T0 + 23 * SECOND_US);
+    // cam-2 sends again, behind the projected watermark: it is active, and the watermark does not move back.
+    tracker.observe('cam-2', T0 + 21 * SECOND_US, NOW_MS + 46_000);
+    expect(tracker.advance(NOW_MS + 46_000)).toBe(T0 + 23 * SECOND_US);
+    expect(tracker.advance(NOW_MS + 60_000)).toBe(T0 + 23 * SECOND_US); // cam-2 active: no projection
+    tracker.observe('cam-2', T0 + 40 * SECOND_US, NOW_MS + 61_000);
+    expect(tracker.advance(NOW_MS + 61_000)).toBe(T0 + 38 * SECOND_US);
+  });
+
+  it('projects idle cameras the same after a restore', () => {
+    const tracker = new WatermarkTracker(OPTIONS);
+    tracker.observe('cam-1', T0 + 10 * SECOND_US, NOW_MS);
+    tracker.advance(NOW_MS);
+    const copy = new WatermarkTracker(OPTIONS);
+    copy.restore(JSON.parse(JSON.stringify(tracker.snapshot())));
+    expect(copy.advance(NOW_MS + 40_000)).toBe(tracker.advance(NOW_MS + 40_000));
+    expect(copy.current).toBe(T0 + 18 * SECOND_US);
   });
 
   it('restores a snapshot exactly (through JSON)', () => {
@@ -81,7 +108,9 @@ describe('WatermarkTracker against a from-scratch computation', () => {
         let expected = NO_WATERMARK;
         const expectedAt = (now: number) => {
           const active = [...newest.values()].filter((c) => now - c.seen <= OPTIONS.idleTimeoutMs);
-          if (active.length > 0) expected = Math.max(expected, Math.min(...active.map((c) => c.max)) - OPTIONS.outOfOrdernessMs * 1000);
+          // With no active camera, each camera's clock runs on by its silence beyond the idle timeout.
+          const clocks = active.length > 0 ? active.map((c) => c.max) : [...newest.values()].map((c) => c.max + Math.max(0, now - c.seen - OPTIONS.idleTimeoutMs) * 1000);
+          if (clocks.length > 0) expected = Math.max(expected, Math.min(...clocks) - OPTIONS.outOfOrdernessMs * 1000);
           return expected;
         };
         let now = NOW_MS;

@@ -22,6 +22,11 @@ export interface WatermarkSnapshot {
  * Event-time progress with bounded out-of-orderness per camera. A camera's watermark trails its
  * newest event time by the out-of-orderness; the global watermark is the minimum over cameras that
  * sent something within the idle timeout (processing time), and never moves backwards.
+ *
+ * When every camera is idle, event time is taken to pass as processing time does, beyond the idle
+ * timeout: an idle camera's clock is its newest event time plus (time since its last event − idle
+ * timeout), so its last windows close instead of staying open until it sends again. Nothing is
+ * assumed during the idle timeout itself, so a camera that pauses for less never sees a jump.
  */
 export class WatermarkTracker {
   private readonly outOfOrdernessUs: number;
@@ -69,7 +74,7 @@ export class WatermarkTracker {
 
   /**
    * Recomputes the global watermark at processing time `nowMs`; returns it. With every camera
-   * idle it holds (there is no evidence that time moved on).
+   * idle it follows processing time beyond the idle timeout (see the class comment).
    */
   advance(nowMs: number): number {
     if (!this.dirty && nowMs <= this.nextIdleCheckMs) return this.watermark;
@@ -89,12 +94,28 @@ export class WatermarkTracker {
       if (clock.lastSeenMs < earliestSeen) earliestSeen = clock.lastSeenMs;
     }
     this.minClock = minClock;
-    this.nextIdleCheckMs = earliestSeen + this.idleTimeoutMs;
+    if (lowest === Number.POSITIVE_INFINITY && clocks.length > 0) {
+      lowest = this.idleClock(nowMs);
+      this.nextIdleCheckMs = Number.NEGATIVE_INFINITY; // moves with every call until a camera is back
+    } else {
+      this.nextIdleCheckMs = earliestSeen + this.idleTimeoutMs;
+    }
     if (lowest !== Number.POSITIVE_INFINITY) {
       const candidate = lowest - this.outOfOrdernessUs;
       if (candidate > this.watermark) this.watermark = candidate;
     }
     return this.watermark;
+  }
+
+  /** With every camera idle: the slowest camera's newest event time advanced by its silence beyond the idle timeout. */
+  private idleClock(nowMs: number): number {
+    let lowest = Number.POSITIVE_INFINITY;
+    for (const clock of this.clocks) {
+      const silentBeyondTimeoutMs = Math.max(0, nowMs - clock.lastSeenMs - this.idleTimeoutMs);
+      const projected = clock.maxEventTs + silentBeyondTimeoutMs * US_PER_MS;
+      if (projected < lowest) lowest = projected;
+    }
+    return lowest;
   }
 
   /** Cameras currently holding the watermark (not idle at `nowMs`). */
