@@ -85,3 +85,6 @@ export {
   type ExpiryPlan,
 } from './maintenance/expiry-plan';
 export { expireSnapshots, type ExpireSnapshotsOptions, type ExpireSnapshotsResult } from './maintenance/expire-snapshots';
+
+export { planScan, scanTable, readTable, type TableScanOptions, type ScanPlan } from './read/table-scan';
+export type { ScanPredicate } from './read/pruning';
