@@ -19,6 +19,7 @@ export class IngestMetrics {
   readonly preprocessMs: Histogram<'camera_id'>;
   readonly inferenceMs: Histogram<'camera_id'>;
   readonly postprocessMs: Histogram<'camera_id'>;
+  readonly appearanceMs: Histogram<'camera_id'>;
   readonly batchSize: Histogram;
   readonly detectionsPerFrame: Histogram<'camera_id'>;
   readonly tracksPerFrame: Histogram<'camera_id'>;
@@ -41,6 +42,13 @@ export class IngestMetrics {
     this.preprocessMs = new Histogram({ name: 'ingest_preprocess_ms', help: 'Letterbox and tensor fill per frame (batch time / frames).', labelNames: camera, buckets: MS_BUCKETS, registers });
     this.inferenceMs = new Histogram({ name: 'ingest_inference_ms', help: 'Model inference per frame (batch time / frames).', labelNames: camera, buckets: MS_BUCKETS, registers });
     this.postprocessMs = new Histogram({ name: 'ingest_postprocess_ms', help: 'Decode and NMS per frame (batch time / frames).', labelNames: camera, buckets: MS_BUCKETS, registers });
+    this.appearanceMs = new Histogram({
+      name: 'ingest_appearance_ms',
+      help: "Appearance features for a frame's detections (ReID model or colour histogram), including waiting for the shared ReID model.",
+      labelNames: camera,
+      buckets: MS_BUCKETS,
+      registers,
+    });
     this.batchSize = new Histogram({ name: 'ingest_detection_batch_frames', help: 'Frames per detector call (across cameras).', buckets: [1, 2, 3, 4, 6, 8, 12, 16, 32], registers });
     this.detectionsPerFrame = new Histogram({ name: 'ingest_detections_per_frame', help: 'Detections after thresholds, class filter and NMS.', labelNames: camera, buckets: COUNT_BUCKETS, registers });
     this.tracksPerFrame = new Histogram({ name: 'ingest_tracks_per_frame', help: 'Confirmed tracks matched on the frame.', labelNames: camera, buckets: COUNT_BUCKETS, registers });

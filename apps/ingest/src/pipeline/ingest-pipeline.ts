@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { PulsarAdmin, PulsarClient, type Producer } from '@retail/pulsar';
 import type { ServiceContext } from '@retail/runtime';
 import { avroCodecOf, DetectionEvent, TrackEvent } from '@retail/schema';
@@ -235,8 +236,22 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
   });
   const { maxIouDistance, maxAge, nInit, maxCosineDistance, nnBudget } = config.tracker;
   const trackerOptions = { tracker: { maxIouDistance, maxAge, nInit, maxCosineDistance, nnBudget } };
-  // One ReID session serves every camera; the histogram is cheap and stateless, one per tracker.
-  const extractorFor = (): FeatureExtractor => reid ?? new HsvHistogramExtractor();
+  // One ReID session serves every camera; the histogram is cheap and stateless, one per tracker. Each camera's calls are timed.
+  const extractorFor = (cameraId: string): FeatureExtractor => {
+    const inner: FeatureExtractor = reid ?? new HsvHistogramExtractor();
+    return {
+      name: inner.name,
+      featureLength: inner.featureLength,
+      async extract(frame, boxes) {
+        const start = performance.now();
+        try {
+          return await inner.extract(frame, boxes);
+        } finally {
+          metrics.appearanceMs.observe({ camera_id: cameraId }, performance.now() - start);
+        }
+      },
+    };
+  };
   const model = { name: config.model.name, version: config.model.version ?? detector.info.modelVersion };
   workers = config.cameras.map(
     (camera) =>
@@ -245,7 +260,7 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
         storeId: camera.storeId,
         frames: sources.byCamera.get(camera.cameraId)!,
         detect: (frame) => batcher.submit(frame),
-        newTracker: () => new CameraTracker({ ...trackerOptions, extractor: extractorFor() }),
+        newTracker: () => new CameraTracker({ ...trackerOptions, extractor: extractorFor(camera.cameraId) }),
         model,
         includeUntracked: config.detection.publishUntracked,
         emitDetection: (event) => publishers.detections.publish(event.camera_id, detectionCodec.encode(event), Math.floor(event.frame_ts / 1000)),

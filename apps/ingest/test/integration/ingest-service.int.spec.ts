@@ -225,6 +225,8 @@ describe('ingest service end to end', () => {
     // Two detections a frame, both frames' crops in one run each.
     expect(running.pipeline.reid?.stats).toMatchObject({ crops: OBJECTS_PER_FRAME * FRAMES, runs: FRAMES });
     expect(await counterValue(running.pipeline.metrics.frameErrors)).toBe(0);
+    const appearance = (await running.pipeline.metrics.appearanceMs.get()).values.find((v) => v.metricName === 'ingest_appearance_ms_count');
+    expect(appearance).toMatchObject({ labels: { camera_id: 'cam-reid' }, value: FRAMES });
 
     const detections = await readTopic<DetectionEvent>(topics.detections, DetectionRecord, EVENTS_PER_CLIP);
     expect(detections).toHaveLength(EVENTS_PER_CLIP);
