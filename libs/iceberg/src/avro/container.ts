@@ -26,15 +26,33 @@ export interface AvroWriteOptions {
   codec?: AvroCodec;
 }
 
+/**
+ * Compiled record codecs by schema JSON. Compiling one (avsc generates code per schema) cost more
+ * than encoding a streaming commit's manifest; a writer uses the same few schemas over and over.
+ */
+const compiledTypes = new Map<string, Type>();
+const COMPILED_TYPES_MAX = 64;
+
+function recordType(schema: object, schemaJson: string): Type {
+  let type = compiledTypes.get(schemaJson);
+  if (!type) {
+    type = Type.forSchema(schema as AvroSchema, { registry: { long: LOSSLESS_LONG } });
+    if (compiledTypes.size >= COMPILED_TYPES_MAX) compiledTypes.delete(compiledTypes.keys().next().value!);
+    compiledTypes.set(schemaJson, type);
+  }
+  return type;
+}
+
 function toBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 export function writeAvroContainer(records: readonly unknown[], options: AvroWriteOptions): Uint8Array {
   const codec = options.codec ?? 'deflate';
-  const type = Type.forSchema(options.schema as AvroSchema, { registry: { long: LOSSLESS_LONG } });
+  const schemaJson = JSON.stringify(options.schema);
+  const type = recordType(options.schema, schemaJson);
   const header: Record<string, Buffer> = {
-    'avro.schema': Buffer.from(JSON.stringify(options.schema)),
+    'avro.schema': Buffer.from(schemaJson),
     'avro.codec': Buffer.from(codec),
   };
   for (const [key, value] of Object.entries(options.metadata ?? {})) header[key] = Buffer.from(value);
@@ -68,7 +86,7 @@ export function readAvroContainer<T>(bytes: Uint8Array): AvroContainer<T> {
   const schema = JSON.parse(schemaJson) as object;
   const codec = metadata['avro.codec'] ?? 'null';
   if (codec !== 'null' && codec !== 'deflate') throw new ValidationError(`unsupported Avro codec ${codec}`);
-  const type = Type.forSchema(schema as AvroSchema, { registry: { long: LOSSLESS_LONG } });
+  const type = recordType(schema, schemaJson);
   let pos = header.offset;
   const sync = buf.subarray(pos, pos + SYNC_SIZE);
   pos += SYNC_SIZE;

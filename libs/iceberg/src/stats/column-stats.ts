@@ -171,7 +171,8 @@ function accumulateFast(acc: ColumnAccumulator, { data, ancestorNull }: LeafValu
   if (!numeric && !bytes) return false;
   acc.values += data.length;
   const checkNulls = data.nullCount !== 0 || ancestorNull !== NO_NULL_ANCESTOR;
-  const isNull = (i: number) => checkNulls && (ancestorNull(i) || !data.getValid(i));
+  const valid = validityOf(data);
+  const isNull = (i: number) => checkNulls && (ancestorNull(i) || !valid(i));
   if (numeric) {
     const values = data.values as ArrayLike<number | bigint>;
     const floating = family === 'float' || family === 'double';
@@ -231,6 +232,14 @@ function toBytes(value: IcebergValue): Uint8Array {
   return typeof value === 'string' ? utf8Encoder.encode(value) : (value as Uint8Array);
 }
 
+/** Validity of position `i` read straight from the bitmap (Data.getValid is a method call per value). */
+function validityOf(data: AnyData): (i: number) => boolean {
+  const bitmap = data.nullBitmap;
+  if (data.nullCount === 0 || !bitmap || bitmap.length === 0) return () => true;
+  const offset = data.offset;
+  return (i) => ((bitmap[(offset + i) >> 3]! >> ((offset + i) & 7)) & 1) === 1;
+}
+
 /** Follows `steps` from a top-level column down to the leaf's data. */
 function leafValues(column: AnyData, steps: Step[]): LeafValues {
   let data = column;
@@ -238,8 +247,12 @@ function leafValues(column: AnyData, steps: Step[]): LeafValues {
   for (const step of steps) {
     if (step.kind === 'child') {
       const parent = data;
-      const outer = ancestorNull;
-      ancestorNull = (i) => outer(i) || !parent.getValid(i);
+      // Structs without nulls (the usual case) add no per-value check.
+      if (parent.nullCount !== 0) {
+        const outer = ancestorNull;
+        const valid = validityOf(parent);
+        ancestorNull = (i) => outer(i) || !valid(i);
+      }
       data = parent.children[step.index] as AnyData;
     } else {
       // Elements of the list slots in range; Arrow JS does not slice a list's child with the list.

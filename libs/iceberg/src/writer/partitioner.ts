@@ -1,5 +1,6 @@
 import type * as arrow from 'apache-arrow';
-import { partitionKey, partitionTuple, type BoundPartitionSpec } from '../spec/partition';
+import { partitionKey, partitionTuple, type BoundPartitionField, type BoundPartitionSpec } from '../spec/partition';
+import { applyTransform } from '../spec/transforms';
 import type { PartitionTuple, Schema } from '../spec/types';
 import { readColumn } from '../stats/arrow-values';
 import type { IcebergValue } from '../spec/values';
@@ -18,16 +19,31 @@ function samePartitionValue(a: IcebergValue | null, b: IcebergValue | null): boo
   return true;
 }
 
-function sameTuple(a: PartitionTuple, b: PartitionTuple): boolean {
-  for (let i = 0; i < a.length; i++) if (!samePartitionValue(a[i] as IcebergValue | null, b[i] as IcebergValue | null)) return false;
-  return true;
+const MICROS_PER_UNIT: Partial<Record<string, bigint>> = { day: 86_400_000_000n, hour: 3_600_000_000n };
+
+/**
+ * Tells whether a row's source value lands in the same partition value as the row that opened
+ * the current run, cheaply: raw equality for identity, a [start, end) range check for day/hour of
+ * a timestamp (no division per row), the transform itself otherwise.
+ */
+function runMatcher(field: BoundPartitionField, first: IcebergValue | null, firstResult: IcebergValue | null): (value: IcebergValue | null) => boolean {
+  if (field.transform.kind === 'identity') return (value) => samePartitionValue(value, first);
+  const unit = MICROS_PER_UNIT[field.transform.kind];
+  const family = field.sourceType.replace(/\(.*$/, '');
+  if (unit !== undefined && (family === 'timestamp' || family === 'timestamptz') && typeof firstResult === 'number') {
+    const start = BigInt(firstResult) * unit;
+    const end = start + unit;
+    return (value) => typeof value === 'bigint' && value >= start && value < end;
+  }
+  return (value) => samePartitionValue(applyTransform(field.transform, field.sourceType, value), firstResult);
 }
 
 /**
  * Splits a conformed batch by partition. Rows are grouped into runs of consecutive rows with the
  * same partition and each run becomes a zero-copy slice, which keeps µs timestamps and every other
- * value exact; time-ordered streams (day/hour partitions) produce few, long runs. Rows compare
- * their partition values with the run's directly; the map key is built once per run.
+ * value exact; time-ordered streams (day/hour partitions) produce few, long runs. Within a run,
+ * rows are only checked against the run's partition (see `runMatcher`); tuples and map keys are
+ * built once per run.
  */
 export function splitByPartition(batch: arrow.RecordBatch, schema: Schema, spec: BoundPartitionSpec): PartitionSlice[] {
   if (spec.fields.length === 0) return [{ key: '[]', tuple: [], batch }];
@@ -36,20 +52,24 @@ export function splitByPartition(batch: arrow.RecordBatch, schema: Schema, spec:
     return readColumn(batch.getChildAt(index)!, field.sourceType);
   });
   const slices: PartitionSlice[] = [];
-  const close = (tuple: PartitionTuple, start: number, end: number) =>
-    slices.push({ key: partitionKey(tuple), tuple, batch: batch.slice(start, end) });
   let runStart = 0;
-  let runTuple: PartitionTuple | undefined;
-  for (let row = 0; row < batch.numRows; row++) {
-    const tuple = partitionTuple(spec, sourceColumns.map((column) => (column[row] ?? null) as IcebergValue | null));
-    if (runTuple === undefined) {
-      runTuple = tuple;
-    } else if (!sameTuple(tuple, runTuple)) {
-      close(runTuple, runStart, row);
-      runStart = row;
-      runTuple = tuple;
-    }
+  let runTuple: PartitionTuple = [];
+  let matchers: ((value: IcebergValue | null) => boolean)[] = [];
+  const open = (row: number) => {
+    const values = sourceColumns.map((column) => (column[row] ?? null) as IcebergValue | null);
+    runStart = row;
+    runTuple = partitionTuple(spec, values);
+    matchers = spec.fields.map((field, i) => runMatcher(field, values[i]!, runTuple[i] as IcebergValue | null));
+  };
+  const close = (end: number) => slices.push({ key: partitionKey(runTuple), tuple: runTuple, batch: batch.slice(runStart, end) });
+  if (batch.numRows > 0) open(0);
+  for (let row = 1; row < batch.numRows; row++) {
+    let same = true;
+    for (let i = 0; i < matchers.length && same; i++) same = matchers[i]!((sourceColumns[i]![row] ?? null) as IcebergValue | null);
+    if (same) continue;
+    close(row);
+    open(row);
   }
-  if (runTuple !== undefined) close(runTuple, runStart, batch.numRows);
+  if (batch.numRows > 0) close(batch.numRows);
   return slices;
 }
