@@ -1,4 +1,4 @@
-// Where an append's time goes: runs N appends of the bench's DetectionEvent batches with the S3
+// Where an append's time goes (`--pipelined`: as the benchmark runs them, overlapping): runs N appends of the bench's DetectionEvent batches with the S3
 // FileIO and the catalog wrapped in timers, and prints the time per phase. Run it under
 // `node --cpu-prof --import tsx bench/iceberg/profile-append.ts` for a CPU profile as well.
 /* eslint-disable @nx/enforce-module-boundaries */
@@ -48,11 +48,17 @@ async function main(): Promise<void> {
     await writer.write(batches[0]!);
     await writer.commit(); // warm-up
     totals.clear();
+    const pipelined = process.argv.includes('--pipelined');
+    const pending: Promise<unknown>[] = [];
     const started = performance.now();
     for (const batch of batches.slice(1)) {
+      if (pending.length >= 2) await pending.shift();
       await timed('write (conform, split, stats)', () => writer.write(batch));
-      await timed('commit (all)', () => writer.commit());
+      const commit = timed('commit (all)', () => writer.commit());
+      if (pipelined) pending.push(commit);
+      else await commit;
     }
+    await Promise.all(pending);
     const elapsed = performance.now() - started;
     console.log(`${appends} appends of ${rows} rows: ${Math.round(elapsed)} ms, ${Math.round((appends * rows) / (elapsed / 1000))} rows/s`);
     for (const [name, ms] of totals) console.log(`${name.padEnd(32)} ${(ms / appends).toFixed(1).padStart(7)} ms/append`);

@@ -1,0 +1,25 @@
+import { arrowRecordBatchOf, DetectionEvent, icebergSchemaOf, icebergPartitionSpecOf } from '@retail/schema';
+import { detections } from './detections';
+import { conformBatch, icebergSchemaToArrow, MetricsCollector, bindPartitionSpec } from '@retail/iceberg';
+import { splitByPartition } from '../../libs/iceberg/src/writer/partitioner';
+import { writeManifest } from '../../libs/iceberg/src/avro/manifest';
+const schema = { ...icebergSchemaOf(DetectionEvent), 'schema-id': 0 } as any;
+const specFields = (icebergPartitionSpecOf(DetectionEvent).fields as any[]).map((f, i) => ({ ...f, 'field-id': 1000 + i }));
+const spec = bindPartitionSpec({ 'spec-id': 0, fields: specFields }, schema);
+const target = icebergSchemaToArrow(schema);
+const batches = Array.from({ length: 30 }, (_, b) => arrowRecordBatchOf(DetectionEvent, detections(5000, b * 5000)));
+const time = (name: string, f: (b: any) => unknown) => {
+  for (const b of batches.slice(0, 5)) f(b);
+  const t0 = performance.now();
+  for (const b of batches) f(b);
+  console.log(name.padEnd(12), ((performance.now() - t0) / batches.length).toFixed(2), 'ms');
+};
+time('conform', (b) => conformBatch(b, target));
+const conformed = batches.map((b) => conformBatch(b, target));
+let k = 0;
+time('split', () => splitByPartition(conformed[k++ % 30]!, schema, spec));
+time('stats', (b) => { const m = new MetricsCollector(schema); m.add(conformBatch(b, target)); return m.metrics(); });
+import { readColumn } from '../../libs/iceberg/src/stats/arrow-values';
+const tsIndex = schema.fields.findIndex((f: any) => f.id === spec.fields[0]!.sourceId);
+time('readColumn', (b) => readColumn(conformBatch(b, target).getChildAt(tsIndex)!, spec.fields[0]!.sourceType));
+console.log(spec.fields.map((f) => f.transform.kind + ' ' + f.sourceType));
