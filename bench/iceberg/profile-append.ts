@@ -1,7 +1,6 @@
 // Where an append's time goes (`--pipelined`: as the benchmark runs them, overlapping): runs N appends of the bench's DetectionEvent batches with the S3
 // FileIO and the catalog wrapped in timers, and prints the time per phase. Run it under
 // `node --cpu-prof --import tsx bench/iceberg/profile-append.ts` for a CPU profile as well.
-/* eslint-disable @nx/enforce-module-boundaries */
 import { FileIOResolver, loadOrCreateTableWithIds, RestCatalog, TableWriter, type FileIO, type NestedField, type PartitionField } from '@retail/iceberg';
 import { arrowRecordBatchOf, DetectionEvent, icebergPartitionSpecOf, icebergSchemaOf } from '@retail/schema';
 import { stackEndpoints } from '@retail/stack';
