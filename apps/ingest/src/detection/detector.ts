@@ -18,6 +18,7 @@ import {
 } from './options';
 import { Preprocessor } from './preprocess';
 import type { DetectedObject, DetectionTimings, RgbFrame } from './types';
+import { SerialRuns } from '../util/serial-runs';
 
 /** Input side used when an export leaves height/width symbolic and its metadata has no `imgsz`. */
 export const DEFAULT_INPUT_SIZE = 640;
@@ -130,8 +131,7 @@ export class Detector {
   private decoder: YoloDecoder | undefined;
   /** Letterbox each batch slot of `input` was last written with (its grey bands can stay). */
   private readonly slotLetterboxes: Array<Letterbox | undefined> = [];
-  private queue: Promise<unknown> = Promise.resolve();
-  private closed = false;
+  private readonly runs = new SerialRuns();
 
   private constructor(
     private readonly session: ort.InferenceSession,
@@ -167,20 +167,15 @@ export class Detector {
 
   /** Detects objects in each frame; frames may differ in size (each gets its own letterbox). */
   detect(frames: readonly RgbFrame[]): Promise<DetectionBatchResult> {
-    const run = this.queue.then(() => this.detectNow(frames));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.runs.run(() => this.detectNow(frames));
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.queue;
-    await this.session.release();
+  close(): Promise<void> {
+    return this.runs.close(() => this.session.release());
   }
 
   private async detectNow(frames: readonly RgbFrame[]): Promise<DetectionBatchResult> {
-    if (this.closed) throw new DetectionError('invalid-input', 'the detector is closed');
+    if (this.runs.closed) throw new DetectionError('invalid-input', 'the detector is closed');
     const detections: DetectedObject[][] = [];
     let preprocessMs = 0;
     let inferenceMs = 0;

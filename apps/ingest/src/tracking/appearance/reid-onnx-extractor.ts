@@ -13,6 +13,7 @@ import type { Tlwh } from '../box';
 import { TrackingError } from '../errors';
 import { l2Normalise, type FeatureExtractor, type ImageFrame } from './feature-extractor';
 import { checkImageFrame, patchWindowOf, writePatch, type PatchNormalisation } from './reid-patch';
+import { SerialRuns } from '../../util/serial-runs';
 
 /** ImageNet statistics: what the common PyTorch DeepSORT ReID networks were trained with (RGB, [0, 1] units). */
 export const DEFAULT_REID_MEAN = [0.485, 0.456, 0.406] as const;
@@ -156,8 +157,7 @@ export class ReidOnnxExtractor implements FeatureExtractor {
   readonly featureLength: number;
   readonly stats: ReidStats = { crops: 0, runs: 0, preprocessMs: 0, inferenceMs: 0 };
   private readonly input: Float32Array;
-  private queue: Promise<unknown> = Promise.resolve();
-  private closed = false;
+  private readonly runs = new SerialRuns();
 
   private constructor(
     private readonly session: ReidSession,
@@ -219,20 +219,15 @@ export class ReidOnnxExtractor implements FeatureExtractor {
 
   /** One L2-normalised embedding per box, in box order; all boxes of the frame go through the model together. */
   extract(frame: ImageFrame, boxes: readonly Tlwh[]): Promise<Float32Array[]> {
-    const run = this.queue.then(() => this.extractNow(frame, boxes));
-    this.queue = run.catch(() => undefined);
-    return run;
+    return this.runs.run(() => this.extractNow(frame, boxes));
   }
 
-  async close(): Promise<void> {
-    if (this.closed) return;
-    this.closed = true;
-    await this.queue;
-    await this.session.release();
+  close(): Promise<void> {
+    return this.runs.close(() => this.session.release());
   }
 
   private async extractNow(frame: ImageFrame, boxes: readonly Tlwh[]): Promise<Float32Array[]> {
-    if (this.closed) throw new TrackingError('invalid-input', 'the ReID extractor is closed');
+    if (this.runs.closed) throw new TrackingError('invalid-input', 'the ReID extractor is closed');
     if (boxes.length === 0) return [];
     checkImageFrame(frame);
     const { inputWidth, inputHeight, batchSize, dynamicBatch, featureLength } = this.info;
