@@ -11,12 +11,9 @@ import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { PulsarAdmin, PulsarClient } from '@retail/pulsar';
 import { stackContext, stackEndpoints, up } from '@retail/stack';
+import { BATCH_MAX_MESSAGES, BATCH_WINDOW_MS, consumeOurs, OUTSTANDING, produceOurs, RECEIVER_QUEUE, type ProduceResult } from './ours';
 import { pulsarPerfClasspath } from './pulsar-perf';
 
-const OUTSTANDING = 1000;
-const BATCH_WINDOW_MS = 1;
-const BATCH_MAX_MESSAGES = 1000;
-const RECEIVER_QUEUE = 1000;
 /** pulsar-perf's rate limit, far above what either client reaches here: the rate never binds. */
 const UNBOUNDED_RATE = 10_000_000;
 const JVM_FLAGS = ['-Xms256m', '-Xmx768m'];
@@ -28,16 +25,6 @@ function argument(name: string, fallback: number): number {
   const value = index >= 0 ? Number(process.argv[index + 1]) : fallback;
   if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number, got ${process.argv[index + 1]}`);
   return value;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
-
-interface ProduceResult {
-  rate: number;
-  p50Ms: number;
-  p99Ms: number;
 }
 
 async function ensurePulsar(): Promise<void> {
@@ -52,58 +39,6 @@ async function ensurePulsar(): Promise<void> {
 async function createSubscription(client: PulsarClient, topic: string, subscription: string): Promise<void> {
   const consumer = await client.subscribe({ topic, subscription, subscriptionInitialPosition: 'earliest' });
   await consumer.close();
-}
-
-async function produceOurs(client: PulsarClient, topic: string, count: number, size: number): Promise<ProduceResult> {
-  const producer = await client.createProducer({
-    topic,
-    batchingMaxPublishDelayMs: BATCH_WINDOW_MS,
-    batchingMaxMessages: BATCH_MAX_MESSAGES,
-    maxPendingMessages: OUTSTANDING,
-  });
-  const payload = Buffer.alloc(size, 0x61);
-  const latencies = new Float64Array(count);
-  let outstanding = 0;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  const settled = () => {
-    outstanding--;
-    const resume = wake;
-    wake = undefined;
-    resume?.();
-  };
-  const started = performance.now();
-  for (let i = 0; i < count; i++) {
-    while (outstanding >= OUTSTANDING) await new Promise<void>((resolve) => (wake = resolve));
-    if (failure) throw failure;
-    outstanding++;
-    const sentAt = performance.now();
-    producer.send({ data: payload }).then(
-      () => {
-        latencies[i] = performance.now() - sentAt;
-        settled();
-      },
-      (error: unknown) => {
-        failure = error;
-        settled();
-      },
-    );
-  }
-  while (outstanding > 0) await new Promise<void>((resolve) => (wake = resolve));
-  if (failure) throw failure;
-  const elapsed = performance.now() - started;
-  await producer.close();
-  latencies.sort();
-  return { rate: (count / elapsed) * 1000, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99) };
-}
-
-async function consumeOurs(client: PulsarClient, topic: string, subscription: string, count: number): Promise<number> {
-  const consumer = await client.subscribe({ topic, subscription, receiverQueueSize: RECEIVER_QUEUE });
-  const started = performance.now();
-  for (let i = 0; i < count; i++) consumer.acknowledge(await consumer.receive(30_000));
-  const elapsed = performance.now() - started;
-  await consumer.close();
-  return (count / elapsed) * 1000;
 }
 
 /** Runs pulsar-perf (PulsarPerfTestTool with an empty client config) and returns its output. */

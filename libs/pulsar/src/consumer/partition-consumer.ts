@@ -21,19 +21,19 @@ import {
 import { prepareCompression } from '../compression';
 import type { Connection, ConsumerListener } from '../connection/connection';
 import type { ClientContext } from '../context';
-import { FATAL_ON_RECONNECT, PulsarClientError } from '../errors';
+import { PulsarClientError } from '../errors';
 import type { PayloadSection } from '../framing/frame';
 import { MessageId, messageIdFromWire, messageIdToWire } from '../message-id';
 import type { NormalizedConsumerOptions, SubscriptionType } from '../options';
 import type { AsyncQueue } from '../util/async-queue';
-import { Backoff } from '../util/backoff';
+import { ReconnectScheduler, type HandleState, type Reconnectable } from '../util/reconnect-scheduler';
 import { retryWithBackoff } from '../util/retry';
 import type { Tally } from '../metrics/client-metrics';
 import { AckTracker, type BatchAcks } from './ack-tracker';
 import type { Message } from './message';
 import { parseEntry } from './message-parser';
 
-export type ConsumerState = 'connecting' | 'ready' | 'reconnecting' | 'closing' | 'closed' | 'failed';
+export type ConsumerState = HandleState;
 
 const SUB_TYPES: Record<SubscriptionType, SubType> = {
   Exclusive: SubType.Exclusive,
@@ -59,13 +59,13 @@ export interface QueuedDelivery {
  * queue, groups acks, schedules negative-ack redeliveries, dead-letters messages redelivered too
  * often, and resubscribes with backoff after connection loss.
  */
-export class PartitionConsumer implements ConsumerListener {
+export class PartitionConsumer implements ConsumerListener, Reconnectable {
   state: ConsumerState = 'connecting';
   readonly consumerId: number;
   isActive: boolean | undefined;
   reachedEndOfTopic = false;
   private connection: Connection | undefined;
-  private readonly backoff: Backoff;
+  private readonly reconnects: ReconnectScheduler;
   private readonly acks = new AckTracker();
   private readonly pendingIndividualAcks = new Map<string, MessageIdData>();
   private pendingCumulativeAck: MessageId | undefined;
@@ -74,11 +74,7 @@ export class PartitionConsumer implements ConsumerListener {
   private lastDelivered: MessageId | undefined;
   private ackTimer: NodeJS.Timeout | undefined;
   private nackTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private seeking = false;
-  /** Set while a SUBSCRIBE is in flight; a broker close arriving then voids that attempt. */
-  private subscribing = false;
-  private closedWhileSubscribing = false;
   private readonly receivedTally: Tally;
   private readonly ackedTally: Tally;
 
@@ -91,7 +87,7 @@ export class PartitionConsumer implements ConsumerListener {
     private readonly deadLetters: () => Promise<DeadLetterSink>,
   ) {
     this.consumerId = ctx.nextConsumerId();
-    this.backoff = new Backoff(ctx.options.initialBackoffMs, ctx.options.maxBackoffMs);
+    this.reconnects = new ReconnectScheduler(this, ctx, 'consumer', `consumer on ${topic}`);
     const labels = { topic, subscription: options.subscription };
     this.receivedTally = ctx.metrics.counterTally(ctx.metrics.messagesReceived, labels);
     this.ackedTally = ctx.metrics.counterTally(ctx.metrics.messagesAcked, labels);
@@ -263,21 +259,24 @@ export class PartitionConsumer implements ConsumerListener {
   }
 
   onClosedByBroker(): void {
-    if (this.subscribing) {
-      // The close can share a TCP read with the SUBSCRIBE success and run before it is processed:
-      // the pending subscribe() then fails and its caller retries.
-      this.closedWhileSubscribing = true;
-      return;
-    }
-    this.connection?.unregisterConsumer(this.consumerId);
-    this.connection = undefined;
-    this.scheduleReconnect(new PulsarClientError('ConnectionClosed', `broker closed consumer on ${this.topic}`, { retriable: true }));
+    this.reconnects.closedByBroker(() => {
+      this.connection?.unregisterConsumer(this.consumerId);
+      this.connection = undefined;
+    });
   }
 
   onConnectionClosed(connection: Connection): void {
     if (this.connection !== connection) return;
     this.connection = undefined;
-    this.scheduleReconnect(new PulsarClientError('ConnectionClosed', `connection for consumer on ${this.topic} closed`, { retriable: true }));
+    this.reconnects.connectionClosed();
+  }
+
+  reattach(): Promise<void> {
+    return this.subscribe();
+  }
+
+  onReconnectFailed(error: PulsarClientError): void {
+    this.ctx.options.onWarning(`consumer on ${this.topic} stopped: ${error.message}`, error);
   }
 
   /** Test hook: the connection currently carrying this consumer. */
@@ -326,10 +325,8 @@ export class PartitionConsumer implements ConsumerListener {
     connection.registerConsumer(this.consumerId, this);
     const startMessageId = this.startMessageId();
     const keySharedMeta = this.keySharedMeta();
-    this.subscribing = true;
-    this.closedWhileSubscribing = false;
     try {
-      await connection.request(
+      await this.reconnects.attach(() => connection.request(
         (requestId) =>
           subscribeCommand({
             topic: this.topic,
@@ -345,15 +342,10 @@ export class PartitionConsumer implements ConsumerListener {
             ...(keySharedMeta ? { keySharedMeta } : {}),
           }),
         `subscribe ${this.options.subscription} on ${this.topic}`,
-      );
-      if (this.closedWhileSubscribing) {
-        throw new PulsarClientError('ConnectionClosed', `broker closed consumer on ${this.topic} while subscribing`, { retriable: true });
-      }
+      ));
     } catch (error) {
       connection.unregisterConsumer(this.consumerId);
       throw error;
-    } finally {
-      this.subscribing = false;
     }
     if (this.state === 'closing' || this.state === 'closed') {
       // Closed while subscribing: release the broker-side consumer too (an Exclusive one would block others).
@@ -367,7 +359,7 @@ export class PartitionConsumer implements ConsumerListener {
     this.seeking = false;
     this.connection = connection;
     this.state = 'ready';
-    this.backoff.reset();
+    this.reconnects.attached();
     // Acks made while disconnected go out before FLOW, so the broker does not redeliver those messages.
     this.flushAcks();
     connection.send(flowCommand(this.consumerId, this.options.receiverQueueSize));
@@ -432,26 +424,6 @@ export class PartitionConsumer implements ConsumerListener {
     }
   }
 
-  private scheduleReconnect(reason: PulsarClientError): void {
-    if (this.state === 'closing' || this.state === 'closed' || this.state === 'failed' || this.reconnectTimer) return;
-    this.state = 'reconnecting';
-    const wait = this.backoff.next();
-    this.ctx.options.onWarning(`consumer on ${this.topic}: ${reason.message}; resubscribing in ${wait} ms`);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (this.state !== 'reconnecting') return;
-      this.ctx.metrics.reconnects.inc({ kind: 'consumer' });
-      this.subscribe().catch((error: unknown) => {
-        if (error instanceof PulsarClientError && FATAL_ON_RECONNECT.has(error.code)) {
-          this.state = 'failed';
-          this.ctx.options.onWarning(`consumer on ${this.topic} stopped: ${error.message}`, error);
-          return;
-        }
-        this.scheduleReconnect(error instanceof PulsarClientError ? error : new PulsarClientError('ConnectionError', String(error), { retriable: true }));
-      });
-    }, wait);
-  }
-
   private releaseTallies(): void {
     this.ctx.metrics.release(this.receivedTally);
     this.ctx.metrics.release(this.ackedTally);
@@ -460,8 +432,8 @@ export class PartitionConsumer implements ConsumerListener {
   private stopTimers(): void {
     if (this.ackTimer) clearInterval(this.ackTimer);
     if (this.nackTimer) clearInterval(this.nackTimer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.ackTimer = this.nackTimer = this.reconnectTimer = undefined;
+    this.reconnects.cancel();
+    this.ackTimer = this.nackTimer = undefined;
   }
 }
 

@@ -5,18 +5,18 @@ import { closeProducerCommand, producerCommand, sendCommand } from '../commands/
 import { COMPRESSION_TYPES, compressPayload } from '../compression';
 import type { Connection, ProducerListener } from '../connection/connection';
 import type { ClientContext } from '../context';
-import { FATAL_ON_RECONNECT, PulsarClientError } from '../errors';
+import { PulsarClientError } from '../errors';
 import { encodePayloadFrame } from '../framing/frame';
 import { MessageId, messageIdFromWire } from '../message-id';
 import type { NormalizedProducerOptions } from '../options';
-import { Backoff } from '../util/backoff';
 import { Fifo } from '../util/fifo';
+import { ReconnectScheduler, type HandleState, type Reconnectable } from '../util/reconnect-scheduler';
 import { retryWithBackoff } from '../util/retry';
 import type { Tally } from '../metrics/client-metrics';
 import { BatchAccumulator, type OutgoingMessage, type QueuedMessage } from './batch-accumulator';
 import type { BaseCommand } from '../codec/wire-types';
 
-export type ProducerState = 'connecting' | 'ready' | 'reconnecting' | 'closing' | 'closed' | 'failed';
+export type ProducerState = HandleState;
 
 /** One entry on the wire: a single message or a batch, with the sequence ids it covers. */
 interface OpSend {
@@ -33,14 +33,14 @@ interface OpSend {
  * monotonically increasing sequence ids so the broker's deduplication drops messages that are
  * resent after a reconnect; pending ops are resent in order with their original sequence ids.
  */
-export class PartitionProducer implements ProducerListener {
+export class PartitionProducer implements ProducerListener, Reconnectable {
   state: ProducerState = 'connecting';
   readonly producerId: number;
   producerName: string | undefined;
   private readonly pendingOps: OpSend[] = [];
   private readonly slotWaiters = new Fifo<() => void>();
   private readonly accumulator: BatchAccumulator | undefined;
-  private readonly backoff: Backoff;
+  private readonly reconnects: ReconnectScheduler;
   private readonly compression: CompressionType;
   private connection: Connection | undefined;
   private nextSequenceId: number;
@@ -48,11 +48,7 @@ export class PartitionProducer implements ProducerListener {
   private epoch = 0;
   private batchTimer: NodeJS.Timeout | undefined;
   private sendTimeoutTimer: NodeJS.Timeout | undefined;
-  private reconnectTimer: NodeJS.Timeout | undefined;
   private failure: PulsarClientError | undefined;
-  /** Set while a PRODUCER request is in flight; a broker close arriving then voids that attempt. */
-  private connecting = false;
-  private closedWhileConnecting = false;
   private readonly pendingTally: Tally;
 
   constructor(
@@ -65,7 +61,7 @@ export class PartitionProducer implements ProducerListener {
     this.producerName = options.producerName;
     this.nextSequenceId = options.initialSequenceId ?? 0;
     this.compression = COMPRESSION_TYPES[options.compression];
-    this.backoff = new Backoff(ctx.options.initialBackoffMs, ctx.options.maxBackoffMs);
+    this.reconnects = new ReconnectScheduler(this, ctx, 'producer', `producer on ${topic}`);
     this.pendingTally = ctx.metrics.gaugeTally(ctx.metrics.pendingMessages, { topic });
     this.accumulator = options.batchingEnabled
       ? new BatchAccumulator(options.batcher === 'keyBased', options.batchingMaxMessages, options.batchingMaxBytes)
@@ -218,20 +214,24 @@ export class PartitionProducer implements ProducerListener {
   }
 
   onClosedByBroker(): void {
-    if (this.connecting) {
-      // The close can share a TCP read with PRODUCER_SUCCESS and run before it is processed:
-      // the pending connect() then fails and its caller retries.
-      this.closedWhileConnecting = true;
-      return;
-    }
-    this.connection = undefined;
-    this.scheduleReconnect(new PulsarClientError('ConnectionClosed', `broker closed producer on ${this.topic}`, { retriable: true }));
+    this.reconnects.closedByBroker(() => (this.connection = undefined));
   }
 
   onConnectionClosed(connection: Connection): void {
     if (this.connection !== connection) return;
     this.connection = undefined;
-    this.scheduleReconnect(new PulsarClientError('ConnectionClosed', `connection for producer on ${this.topic} closed`, { retriable: true }));
+    this.reconnects.connectionClosed();
+  }
+
+  /** A new epoch tells the broker this PRODUCER supersedes the one it may still hold for us. */
+  reattach(): Promise<void> {
+    this.epoch++;
+    return this.connect();
+  }
+
+  onReconnectFailed(error: PulsarClientError): void {
+    this.failure = error;
+    this.terminate(error);
   }
 
   /** Test hook: the connection currently carrying this producer. */
@@ -253,10 +253,8 @@ export class PartitionProducer implements ProducerListener {
     const connection = await this.ctx.connectionFor(this.topic);
     connection.registerProducer(this.producerId, this);
     let response: BaseCommand;
-    this.connecting = true;
-    this.closedWhileConnecting = false;
     try {
-      response = await connection.request(
+      response = await this.reconnects.attach(() => connection.request(
         (requestId) =>
           producerCommand({
             topic: this.topic,
@@ -268,15 +266,10 @@ export class PartitionProducer implements ProducerListener {
             metadata: Object.entries(this.options.properties).map(([key, value]) => ({ key, value })),
           }),
         `create producer on ${this.topic}`,
-      );
-      if (this.closedWhileConnecting) {
-        throw new PulsarClientError('ConnectionClosed', `broker closed producer on ${this.topic} while it was being created`, { retriable: true });
-      }
+      ));
     } catch (error) {
       connection.unregisterProducer(this.producerId);
       throw error;
-    } finally {
-      this.connecting = false;
     }
     if (this.state === 'closed' || this.state === 'closing') {
       // Closed while connecting: release the broker-side producer too (it holds the producer name).
@@ -293,31 +286,9 @@ export class PartitionProducer implements ProducerListener {
     }
     this.connection = connection;
     this.state = 'ready';
-    this.backoff.reset();
+    this.reconnects.attached();
     // Resend everything not yet acknowledged, in order, with the original sequence ids.
     for (const op of this.pendingOps) connection.write(op.frame);
-  }
-
-  private scheduleReconnect(reason: PulsarClientError): void {
-    if (this.state === 'closing' || this.state === 'closed' || this.state === 'failed' || this.reconnectTimer) return;
-    this.state = 'reconnecting';
-    const wait = this.backoff.next();
-    this.ctx.options.onWarning(`producer on ${this.topic}: ${reason.message}; reconnecting in ${wait} ms`);
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (this.state !== 'reconnecting') return;
-      this.epoch++;
-      this.ctx.metrics.reconnects.inc({ kind: 'producer' });
-      this.connect().catch((error: unknown) => {
-        if (error instanceof PulsarClientError && FATAL_ON_RECONNECT.has(error.code)) {
-          this.state = 'failed';
-          this.failure = error;
-          this.terminate(error);
-          return;
-        }
-        this.scheduleReconnect(error instanceof PulsarClientError ? error : new PulsarClientError('ConnectionError', String(error), { retriable: true }));
-      });
-    }, wait);
   }
 
   private flushBatch(): void {
@@ -390,8 +361,8 @@ export class PartitionProducer implements ProducerListener {
   private terminate(error: PulsarClientError): void {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     if (this.sendTimeoutTimer) clearInterval(this.sendTimeoutTimer);
-    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
-    this.batchTimer = this.sendTimeoutTimer = this.reconnectTimer = undefined;
+    this.reconnects.cancel();
+    this.batchTimer = this.sendTimeoutTimer = undefined;
     this.failPending(error);
     for (const wake of this.slotWaiters.drain()) wake();
     this.ctx.metrics.release(this.pendingTally);

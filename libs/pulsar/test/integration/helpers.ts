@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { stackEndpoints } from '@retail/stack';
+import { stackEndpoints, waitFor as pollUntil } from '@retail/stack';
 import { PulsarAdmin, PulsarClient, type ClientOptions, type Consumer, type Message } from '../../src/index';
 
 export const endpoints = stackEndpoints();
@@ -26,14 +26,12 @@ export async function freshNamespace(prefix: string, setup?: (namespace: string)
   };
 }
 
-/** Polls `condition` until it holds; fails with `what` after `timeoutMs`. */
+/**
+ * Polls `condition` (every 50 ms, through the stack's waitFor) until it holds; fails naming
+ * `what` after `timeoutMs`. A condition that throws counts as not yet.
+ */
 export async function waitFor(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition()) return;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await pollUntil(async () => condition(), (holds) => holds, timeoutMs, what, 50);
 }
 
 /** Receives exactly `count` messages (each within `perMessageMs`). */

@@ -1,5 +1,4 @@
 // The broker-restart case drives the local stack's own restart; tests may use the stack tool.
-// eslint-disable-next-line @nx/enforce-module-boundaries
 import { restartService, stackContext, status } from '@retail/stack';
 import { MessageId, type Consumer, type Producer, type PulsarClient } from '../../src/index';
 import { admin, freshNamespace, newClient, text, waitFor, waitForDeduplication } from './helpers';
