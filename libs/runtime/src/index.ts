@@ -25,4 +25,5 @@ export { EventLoopWatchdog, type LivenessReport } from './liveness';
 export { ShutdownCoordinator, EXIT_SHUTDOWN_FAILED, type ShutdownHook, type ShutdownResult, type ShutdownStep, type StepOutcome } from './shutdown';
 export { startOpsServer, type OpsServer, type OpsServerOptions } from './http-server';
 export { createService, type ServiceContext, type ServiceDefinition, type ServiceEnvironment, type ServiceHandle } from './service';
+export { seededRandom } from './seeded-random';
 export { runService, EXIT_CONFIG_INVALID, EXIT_FAILURE } from './run-service';

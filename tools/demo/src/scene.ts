@@ -1,5 +1,5 @@
 import { detectionIdOf, DetectionEvent, type Camera, type Store } from '@retail/schema';
-import { seededRandom } from './random';
+import { seededRandom } from '@retail/runtime';
 
 /**
  * A synthetic retail scene for the demo, end-to-end tests and benchmarks: stores, cameras with

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../test/parity/scenario';
+import { seededRandom } from '@retail/runtime';
 import { linearSumAssignment } from './linear-sum-assignment';
 
 function bruteForceMinimum(values: number[][]): number {

@@ -9,7 +9,8 @@ import { linearSumAssignment } from '../../src/tracking/linear-sum-assignment';
 import { resolveTrackerOptions, type TrackerOptions } from '../../src/tracking/options';
 import { ensureDeepSortVenv, runDriver } from '../parity/python-env';
 import { hypothesesOf, runOurs, type FrameSnapshot } from '../parity/run-ours';
-import { generateScenario, seededRandom, type ScenarioSpec } from '../parity/scenario';
+import { seededRandom } from '@retail/runtime';
+import { generateScenario, type ScenarioSpec } from '../parity/scenario';
 
 /** Boxes come from the same arithmetic in a different order (BLAS vs plain loops): only rounding may differ. */
 const BOX_TOLERANCE_PX = 1e-6;

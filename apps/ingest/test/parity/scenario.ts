@@ -2,6 +2,8 @@
 // across a frame, cross each other, are occluded for a while, enter and leave; every detection
 // carries a jittered box and an appearance embedding close to its object's own.
 
+import { seededRandom } from '@retail/runtime';
+
 export interface ScenarioDetection {
   tlwh: [number, number, number, number];
   confidence: number;
@@ -33,18 +35,6 @@ export interface ScenarioSpec {
   featureNoise?: number;
   /** Every object stays for the whole sequence (benchmarks: a steady number of detections per frame). */
   allPresent?: boolean;
-}
-
-/** Small fast seeded generator (mulberry32): the same seed gives the same scenario everywhere. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function gaussian(random: () => number): number {

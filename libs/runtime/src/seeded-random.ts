@@ -1,4 +1,8 @@
-/** A small seeded PRNG (mulberry32): the same seed always gives the same scene, run after run. */
+/**
+ * Deterministic numbers in [0, 1) from a 32-bit seed (mulberry32). Scenes, chaos schedules, fault
+ * sequences and synthetic model weights use it so a failing run can be replayed from its seed; a
+ * dozen lines are cheaper than a dependency, and the sequence must never change under us.
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
