@@ -11,7 +11,7 @@
 // The benchmark drives the service and the test helpers that set up its tables: relative imports on purpose.
 /* eslint-disable @nx/enforce-module-boundaries */
 import { randomBytes } from 'node:crypto';
-import { ExactlyOnceWriter, FileIOResolver, RestCatalog } from '@retail/iceberg';
+import { ExactlyOnceWriter, FileIOResolver, RestCatalog, SUMMARY, type TableMetadata } from '@retail/iceberg';
 import { PulsarAdmin, PulsarClient } from '@retail/pulsar';
 import { arrowRecordBatchOf, avroCodecOf, Camera, DetectionEvent, Store, type RecordType } from '@retail/schema';
 import { Registry, createLogger, loadConfig } from '@retail/runtime';
@@ -59,6 +59,8 @@ export interface PhaseResult {
   cycles: number;
   /** Cycle steps the service repeated after an error (e.g. a busy catalog). */
   commitRetries: number;
+  /** Messages that became dead letters (a sane run has next to none: the scene's cameras are all in the reference tables). */
+  deadLetters: number;
   timedOut: boolean;
 }
 
@@ -171,9 +173,18 @@ async function writeReferenceTable(catalog: RestCatalog, io: FileIOResolver, rec
   const identifier = tableIdentifierOf(record, prefix);
   await ensureVerifiedTable(catalog, record, identifier);
   const { writer } = await ExactlyOnceWriter.start<unknown>({ catalog, io, identifier, writerId: 'bench-reference' });
-  if (writer.table['current-snapshot-id'] !== undefined && writer.table['current-snapshot-id'] !== null && writer.table['current-snapshot-id'] !== -1) return; // an earlier attempt landed
+  // The writer's epoch claim is itself a snapshot, so "has a snapshot" does not mean "has rows":
+  // only rows mean an earlier attempt landed.
+  if (currentRecordCount(writer.table) > 0) return;
   await writer.write(arrowRecordBatchOf(record, rows as never));
   await writer.commit({ kind: 'bench-reference' });
+  const written = currentRecordCount(writer.table);
+  if (written !== rows.length) throw new Error(`${tableIdentifierOf(record, prefix).name}: wrote ${rows.length} reference rows, the table holds ${written}`);
+}
+
+function currentRecordCount(metadata: TableMetadata): number {
+  const current = metadata.snapshots?.find((s) => s['snapshot-id'] === metadata['current-snapshot-id']);
+  return Number(current?.summary[SUMMARY.totalRecords] ?? 0);
 }
 
 /** A phase's run with reference.stores and reference.cameras written under its prefix. */
@@ -250,7 +261,17 @@ async function runPhase(run: TestRun, label: string, events: number, overrides: 
       }
     }
     const cpu = process.cpuUsage(cpuAtSubscribe);
-    return { label, events: processed, processSeconds, committedSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, cycles: await cycles(), commitRetries: await counterValue(registry, 'stream_compute_commit_retries_total'), timedOut: processed < events || (overrides.CHECKPOINT_MAX_MESSAGES === undefined && committedSeconds === undefined) };
+    return {
+      label,
+      events: processed,
+      processSeconds,
+      committedSeconds,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      cycles: await cycles(),
+      commitRetries: await counterValue(registry, 'stream_compute_commit_retries_total'),
+      deadLetters: await counterValue(registry, 'stream_compute_dead_letters_total'),
+      timedOut: processed < events || (overrides.CHECKPOINT_MAX_MESSAGES === undefined && committedSeconds === undefined),
+    };
   } finally {
     // Process-only phase: this stop commits the one deferred cycle; its duration is printed apart.
     const stopping = performance.now();

@@ -10,7 +10,7 @@ import {
 } from '@retail/iceberg';
 import { MessageId, PulsarClient, type Consumer, type Message } from '@retail/pulsar';
 import type { Logger, Registry } from '@retail/runtime';
-import { arrowRecordBatchOf, Camera, Store, type QueueAlert, type RecordType } from '@retail/schema';
+import { Camera, Store, type QueueAlert, type RecordType } from '@retail/schema';
 import type { RecordBatch } from 'apache-arrow';
 import type { StreamComputeConfig } from '../config';
 import { ComputePipeline, normaliseComputeOptions, ReferenceTables, type ComputeOptions, type RejectedDetectionSource } from '../operators';
@@ -27,6 +27,7 @@ import {
 } from './checkpoint';
 import { computeOptionsOf } from './compute-options';
 import { CYCLE_FILE_VERSION, cycleFileDirectory, cycleFileLocation, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
+import { recordBatchOfRows } from './arrow-rows';
 import { cycleFilesToDelete, folderListerFor, referencedCycleFiles, type FolderLister } from './cycle-file-cleanup';
 import { decodeDetection } from './decode';
 import { StreamComputeServiceError } from './errors';
@@ -393,27 +394,36 @@ export class StreamComputeService {
    * (the camera may have moved here from another instance), or else a fresh pipeline.
    */
   private async cameraFor(camera: string, nowMs: number): Promise<LiveCamera> {
-    const live = this.live.get(camera);
-    if (live) return live;
+    await this.adoptCameras([camera], nowMs);
+    return this.live.get(camera)!;
+  }
+
+  /**
+   * Brings cameras without state in memory in: one catalog load for all of them (loaded after
+   * their messages arrived, so it holds every earlier owner's final commit: Key_Shared hands a
+   * camera over only once its previous owner acknowledged, i.e. committed).
+   */
+  private async adoptCameras(cameras: readonly string[], nowMs: number): Promise<void> {
+    const missing = cameras.filter((camera) => !this.live.has(camera));
+    if (missing.length === 0) return;
     const metadata = await this.retryValue(async () => (await this.catalog.loadTable(this.checkpointSink.identifier)).metadata);
-    const found = newestCameraSource(stateCheckpointsByWriter(metadata, this.subscription), camera);
-    const pipeline = new ComputePipeline(this.computeOptions, this.outputs, this.reference);
-    if (found) {
-      const file = await this.retryValue(() => this.readCycleFile(found.file));
-      const snapshot = file.cameras[camera];
-      if (!snapshot) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `checkpoint of ${found.writerId} cycle ${found.checkpoint.cycle} points camera ${camera} at ${found.file}, which lacks its state`);
-      pipeline.restore(snapshot);
-      this.entries.set(camera, { position: found.position, file: found.file });
+    const checkpoints = stateCheckpointsByWriter(metadata, this.subscription);
+    for (const camera of missing) {
+      const found = newestCameraSource(checkpoints, camera);
+      const pipeline = new ComputePipeline(this.computeOptions, this.outputs, this.reference);
+      if (found) {
+        const file = await this.retryValue(() => this.readCycleFile(found.file));
+        const snapshot = file.cameras[camera];
+        if (!snapshot) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `checkpoint of ${found.writerId} cycle ${found.checkpoint.cycle} points camera ${camera} at ${found.file}, which lacks its state`);
+        pipeline.restore(snapshot);
+        this.entries.set(camera, { position: found.position, file: found.file });
+      }
+      if (this.live.has(camera)) continue; // adopted meanwhile (only one consume loop runs; defensive)
+      const committed = found === undefined ? undefined : MessageId.fromString(found.position);
+      this.live.set(camera, { pipeline, position: committed, known: committed, lastSeenMs: nowMs });
+      if (found && found.writerId !== this.writerId) this.log.info({ camera, from: found.writerId, position: found.position }, 'camera taken over');
     }
-    const committed = found === undefined ? undefined : MessageId.fromString(found.position);
-    const adopted: LiveCamera = { pipeline, position: committed, known: committed, lastSeenMs: nowMs };
-    // Another message of this camera may have adopted it while we awaited.
-    const raced = this.live.get(camera);
-    if (raced) return raced;
-    this.live.set(camera, adopted);
     this.metrics.cameras.set(this.live.size);
-    if (found && found.writerId !== this.writerId) this.log.info({ camera, from: found.writerId, position: found.position }, 'camera taken over');
-    return adopted;
   }
 
   // ---- consuming -----------------------------------------------------------------------------
@@ -444,6 +454,9 @@ export class StreamComputeService {
    * loaded first, so a cycle is swapped (and snapshotted) only between two messages.
    */
   private async handleBatch(consumer: Consumer, batch: readonly Message[]): Promise<void> {
+    const unknown = new Set<string>();
+    for (const message of batch) if (!this.live.has(message.key ?? '')) unknown.add(message.key ?? '');
+    if (unknown.size > 0) await this.adoptCameras([...unknown], Date.now());
     let nowMs = Date.now();
     let skipped = 0;
     let late = 0;
@@ -581,7 +594,7 @@ export class StreamComputeService {
     const batches = new Map<OutputName, RecordBatch>();
     for (const output of OUTPUT_NAMES) {
       const rows = cycle.rows.rows.get(output)!;
-      if (rows.length > 0) batches.set(output, arrowRecordBatchOf(recordOf(output), rows as never));
+      if (rows.length > 0) batches.set(output, recordBatchOfRows(recordOf(output), rows));
     }
     const fileBatches: CycleFile['batches'] = {};
     for (const [output, batch] of batches) if (output !== CHECKPOINT_OUTPUT) fileBatches[tableKeyOf(output)] = batch;
