@@ -100,7 +100,12 @@ export class PartitionProducer implements ProducerListener, Reconnectable {
       }
       return this.sendWhenRoom(message);
     }
-    return this.enqueue(message);
+    try {
+      return this.enqueue(message);
+    } catch (error) {
+      // send() reports failures through its promise only, as it did when it was async.
+      return Promise.reject(error);
+    }
   }
 
   private async sendWhenRoom(message: OutgoingMessage): Promise<MessageId> {
