@@ -6,7 +6,7 @@ import { CYCLE_FILE_VERSION, cycleFileDirectory, cycleFileLocation, cycleOfFileN
 const deadLetter = deadLetterOf({ source: 't', message_id: '1:2:0:3', service: 'stream-compute', raw_payload: new Uint8Array([0, 1, 255]), reason: 'x', received_ts: 1_777_593_600_000_000 });
 
 describe('cycle files', () => {
-  it('round-trips rows (Arrow, with raw byte payloads), alerts and operator snapshots', () => {
+  it('round-trips rows (Arrow, with raw byte payloads), alerts and operator snapshots', async () => {
     const snapshot = new ComputePipeline({}, collectingOutputs().outputs).snapshot();
     const alert = { alert_id: 'a1' } as unknown as QueueAlert;
     const file: CycleFile = {
@@ -17,7 +17,7 @@ describe('cycle files', () => {
       alerts: [alert],
       cameras: { 'cam-1': snapshot },
     };
-    const decoded = decodeCycleFile(encodeCycleFile(file), 'mem://f');
+    const decoded = decodeCycleFile(await encodeCycleFile(file), 'mem://f');
     const batch = decoded.batches['ops.dead_letters']!;
     expect(batch.numRows).toBe(2);
     expect(batch.getChild('raw_payload')!.get(0)).toEqual(new Uint8Array([0, 1, 255]));
@@ -35,9 +35,9 @@ describe('cycle files', () => {
     expect(decoded.batches['gold.zone_dwell']).toBeUndefined();
   });
 
-  it('refuses bytes that are not a cycle file, and other versions', () => {
+  it('refuses bytes that are not a cycle file, and other versions', async () => {
     expect(() => decodeCycleFile(new Uint8Array([1, 2, 3]), 's3://w/x')).toThrow(/cycle file s3:\/\/w\/x is not a cycle file/);
-    const other = encodeCycleFile({ version: 99, writerId: 'w0', cycle: 1, batches: {}, alerts: [], cameras: {} });
+    const other = await encodeCycleFile({ version: 99, writerId: 'w0', cycle: 1, batches: {}, alerts: [], cameras: {} });
     expect(() => decodeCycleFile(other, 's3://w/y')).toThrow(/has version 99, this service reads 1 and 2/);
   });
 

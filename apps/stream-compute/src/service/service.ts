@@ -600,7 +600,7 @@ export class StreamComputeService {
     for (const [output, batch] of batches) if (output !== CHECKPOINT_OUTPUT) fileBatches[tableKeyOf(output)] = batch;
     const alerts = cycle.rows.queueAlerts as QueueAlert[];
     const location = cycleFileLocation(this.stateBase, this.subscription, this.writerId, n, randomBytes(4).toString('hex'));
-    const bytes = encodeCycleFile({ version: CYCLE_FILE_VERSION, writerId: this.writerId, cycle: n, batches: fileBatches, alerts, cameras });
+    const bytes = await encodeCycleFile({ version: CYCLE_FILE_VERSION, writerId: this.writerId, cycle: n, batches: fileBatches, alerts, cameras });
     await this.retry(() => this.io.write(location, bytes));
     this.metrics.stateBytes.set(bytes.length);
 
