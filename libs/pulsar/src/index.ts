@@ -30,4 +30,4 @@ export type { CompressionName } from './compression';
 export { javaStringHash, partitionForKey } from './producer/partition-router';
 export { fullTopicName, partitionTopicName } from './lookup/topic-name';
 export { PulsarAdmin } from './admin/pulsar-admin';
-export type { PulsarAdminOptions, RetentionPolicy } from './admin/pulsar-admin';
+export type { PulsarAdminOptions, RetentionPolicy, SchemaUpload, StoredSchema, SubscriptionStats, TopicStats } from './admin/pulsar-admin';
