@@ -1,10 +1,12 @@
 // Iceberg writer benchmark, in one run against the local stack's REST catalog and MinIO:
-//  1. append throughput and commit latency: @retail/iceberg's TableWriter vs PyIceberg's
-//     `Table.append`, same Arrow batches of DetectionEvents (the service's commit shape: one
-//     append per batch), each into its own fresh table;
+//  1. append throughput and per-append latency: @retail/iceberg's TableWriter vs PyIceberg's
+//     `Table.append`, same Arrow batches of DetectionEvents, one append (one snapshot, one file per
+//     partition) per batch on both sides, both warmed up, in alternating rounds into fresh tables.
+//     Our writer pipelines: the next batch encodes and uploads while the previous commit is in
+//     flight (at most 2 appends in flight; commits still land one by one, in order);
 //  2. publish → visible-in-Trino latency through the iceberg-writer service at a steady rate.
 //
-// Run: npm run bench -- iceberg [--batches 20] [--rows 5000] [--rate 200] [--seconds 20] [--warmup 3] [--interval 1000]
+// Run: npm run bench -- iceberg [--batches 20] [--rows 5000] [--rounds 3] [--rate 200] [--seconds 20] [--warmup 3] [--interval 1000]
 //      [--only append|e2e] [--verbose]
 // Ends with one JSON line {"suite":"iceberg","unit":"rows/s","ours":N,"peer":N,"ratio":R,"e2e_p99_ms":N}.
 
@@ -76,14 +78,28 @@ async function freshTable(catalog: RestCatalog, namespace: string[], name: strin
 interface AppendFigures {
   rows: number;
   seconds: number;
+  /** Per append: from the call until its snapshot is committed. */
   commitMs: number[];
+  /** Commit requests sent to the catalog (PyIceberg: one per append). */
+  catalogRequests?: number;
 }
 
-/** In-flight commits the writer may have: one at the catalog while the next one encodes and uploads. */
-const PIPELINE_DEPTH = 2;
+/**
+ * Appends the benchmark lets be in flight at once: one at the catalog while the next ones encode
+ * and upload; those already staged when the catalog answers go out in the next request together
+ * (each still its own snapshot).
+ */
+const PIPELINE_DEPTH = 4;
+/** Untimed appends before the figures, on both sides: V8 optimises our hot paths over the first ones. */
+const WARMUP_APPENDS = 10;
 
 async function benchOurs(catalog: RestCatalog, io: FileIOResolver, identifier: TableIdentifier, batches: arrow.RecordBatch[]): Promise<AppendFigures> {
-  const writer = new TableWriter({ catalog, io, table: await catalog.loadTable(identifier) });
+  let catalogRequests = 0;
+  const counting = {
+    loadTable: (id: TableIdentifier) => catalog.loadTable(id),
+    commitTable: (...args: Parameters<RestCatalog['commitTable']>) => (catalogRequests++, catalog.commitTable(...args)),
+  };
+  const writer = new TableWriter({ catalog: counting, io, table: await catalog.loadTable(identifier) });
   const commitMs: number[] = [];
   const pending: Promise<unknown>[] = [];
   let rows = 0;
@@ -97,7 +113,7 @@ async function benchOurs(catalog: RestCatalog, io: FileIOResolver, identifier: T
     rows += batch.numRows;
   }
   await Promise.all(pending);
-  return { rows, seconds: (performance.now() - started) / 1000, commitMs };
+  return { rows, seconds: (performance.now() - started) / 1000, commitMs, catalogRequests };
 }
 
 function benchPyIceberg(identifier: TableIdentifier, warmup: TableIdentifier, batches: arrow.RecordBatch[], workDir: string): AppendFigures {
@@ -115,6 +131,7 @@ function benchPyIceberg(identifier: TableIdentifier, warmup: TableIdentifier, ba
     },
     table: `${identifier.namespace.join('.')}.${identifier.name}`,
     warmup_table: `${warmup.namespace.join('.')}.${warmup.name}`,
+    warmup_appends: WARMUP_APPENDS,
     ipc: ipcPath,
   };
   const output = execFileSync(python, [path.join(__dirname, 'pyiceberg_append.py'), JSON.stringify(config)], { encoding: 'utf8', timeout: 600_000 });
@@ -225,34 +242,62 @@ async function benchEndToEnd(namespacePrefix: string, rate: number, seconds: num
   return { latencies, coldMaxMs };
 }
 
+function sumFigures(figures: AppendFigures[]): AppendFigures {
+  return {
+    rows: figures.reduce((sum, f) => sum + f.rows, 0),
+    seconds: figures.reduce((sum, f) => sum + f.seconds, 0),
+    commitMs: figures.flatMap((f) => f.commitMs),
+    catalogRequests: figures.reduce((sum, f) => sum + (f.catalogRequests ?? f.commitMs.length), 0),
+  };
+}
+
+/**
+ * Both sides append the same batches in `rounds` alternating rounds (ours first, then PyIceberg
+ * first, ...), each round into fresh tables, so a change in the machine's load during the run
+ * hits both alike; rates are total rows over total timed seconds.
+ */
 async function benchAppends(
   catalog: RestCatalog,
   io: FileIOResolver,
   namespace: string[],
   batchCount: number,
   rowsPerBatch: number,
+  rounds: number,
   workDir: string,
 ): Promise<{ ours: AppendFigures; peer: AppendFigures }> {
   const batches = Array.from({ length: batchCount }, (_, b) => arrowRecordBatchOf(DetectionEvent, detections(rowsPerBatch, b * rowsPerBatch)));
-  console.log(`append: ${batchCount} appends of ${rowsPerBatch} DetectionEvents (struct bbox, day partitions), one table each`);
+  console.log(`append: ${rounds} rounds of ${batchCount} appends of ${rowsPerBatch} DetectionEvents (struct bbox, day partitions), fresh tables each round`);
 
-  // A warm-up append each, so neither side pays first-use costs (WASM init, imports) in the figures.
-  await benchOurs(catalog, io, await freshTable(catalog, namespace, 'warmup_ours'), batches.slice(0, 1));
-  const ours = await benchOurs(catalog, io, await freshTable(catalog, namespace, 'ours'), batches);
-  const peer = benchPyIceberg(await freshTable(catalog, namespace, 'pyiceberg'), await freshTable(catalog, namespace, 'warmup_pyiceberg'), batches, workDir);
-  const oursRate = ours.rows / ours.seconds;
-  const peerRate = peer.rows / peer.seconds;
-  const fmt = (name: string, f: AppendFigures, r: number) =>
-    `${name.padEnd(22)} ${Math.round(r).toString().padStart(8)} rows/s   commit p50 ${round(percentile(f.commitMs, 50))} ms   p99 ${round(percentile(f.commitMs, 99))} ms`;
-  console.log(fmt('@retail/iceberg', ours, oursRate));
-  console.log(fmt(`PyIceberg ${PYICEBERG_VERSION}`, peer, peerRate));
-
-  return { ours, peer };
+  // Warm-up appends on both sides, so neither pays first-use costs (JIT, WASM init, imports) in the figures.
+  await benchOurs(catalog, io, await freshTable(catalog, namespace, 'warmup_ours'), batches.slice(0, WARMUP_APPENDS));
+  const pyWarmup = await freshTable(catalog, namespace, 'warmup_pyiceberg');
+  const ours: AppendFigures[] = [];
+  const peer: AppendFigures[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const runOurs = async () => ours.push(await benchOurs(catalog, io, await freshTable(catalog, namespace, `ours_${round}`), batches));
+    const runPeer = async () => peer.push(benchPyIceberg(await freshTable(catalog, namespace, `pyiceberg_${round}`), pyWarmup, batches, workDir));
+    if (round % 2 === 0) {
+      await runOurs();
+      await runPeer();
+    } else {
+      await runPeer();
+      await runOurs();
+    }
+    const rate = (f: AppendFigures) => Math.round(f.rows / f.seconds);
+    console.log(`  round ${round + 1}: @retail/iceberg ${rate(ours.at(-1)!)} rows/s, PyIceberg ${rate(peer.at(-1)!)} rows/s`);
+  }
+  const total = { ours: sumFigures(ours), peer: sumFigures(peer) };
+  const fmt = (name: string, f: AppendFigures) =>
+    `${name.padEnd(22)} ${Math.round(f.rows / f.seconds).toString().padStart(8)} rows/s   append p50 ${round(percentile(f.commitMs, 50))} ms   p99 ${round(percentile(f.commitMs, 99))} ms   ${f.commitMs.length} snapshots in ${f.catalogRequests} catalog commits`;
+  console.log(fmt('@retail/iceberg', total.ours));
+  console.log(fmt(`PyIceberg ${PYICEBERG_VERSION}`, total.peer));
+  return total;
 }
 
 async function main(): Promise<void> {
   const batchCount = argument('batches', 20);
   const rowsPerBatch = argument('rows', 5000);
+  const rounds = argument('rounds', 3);
   const rate = argument('rate', 200);
   const seconds = argument('seconds', 20);
   const warmupSeconds = argument('warmup', 3);
@@ -271,7 +316,7 @@ async function main(): Promise<void> {
     if (only !== undefined && only !== 'append' && only !== 'e2e') throw new Error(`--only must be append or e2e, got ${only}`);
     let ours: AppendFigures = { rows: NaN, seconds: NaN, commitMs: [] };
     let peer: AppendFigures = { rows: NaN, seconds: NaN, commitMs: [] };
-    if (only !== 'e2e') ({ ours, peer } = await benchAppends(catalog, io, namespace, batchCount, rowsPerBatch, workDir));
+    if (only !== 'e2e') ({ ours, peer } = await benchAppends(catalog, io, namespace, batchCount, rowsPerBatch, rounds, workDir));
     const oursRate = ours.rows / ours.seconds;
     const peerRate = peer.rows / peer.seconds;
 

@@ -1,5 +1,6 @@
-// Where an append's time goes (`--pipelined`: as the benchmark runs them, overlapping): runs N appends of the bench's DetectionEvent batches with the S3
-// FileIO and the catalog wrapped in timers, and prints the time per phase. Run it under
+// Where an append's time goes: runs N appends of the bench's DetectionEvent batches (after 20
+// warm-up appends) with the S3 FileIO and the catalog wrapped in timers, and prints the time per
+// phase (`--pipelined`: overlapping, as the benchmark runs them). Run it under
 // `node --cpu-prof --import tsx bench/iceberg/profile-append.ts` for a CPU profile as well.
 import { FileIOResolver, loadOrCreateTableWithIds, RestCatalog, TableWriter, type FileIO, type NestedField, type PartitionField } from '@retail/iceberg';
 import { arrowRecordBatchOf, DetectionEvent, icebergPartitionSpecOf, icebergSchemaOf } from '@retail/schema';
@@ -8,6 +9,7 @@ import { detections } from './detections';
 
 const endpoints = stackEndpoints();
 const totals = new Map<string, number>();
+let lastCommitEnd: number | undefined;
 const timed = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
   const t0 = performance.now();
   try {
@@ -32,7 +34,15 @@ async function main(): Promise<void> {
   };
   const timedCatalog = {
     loadTable: (id: Parameters<RestCatalog['loadTable']>[0]) => timed('catalog load', () => catalog.loadTable(id)),
-    commitTable: (...args: Parameters<RestCatalog['commitTable']>) => timed('catalog commit', () => catalog.commitTable(...args)),
+    commitTable: async (...args: Parameters<RestCatalog['commitTable']>) => {
+      // The gap between a commit's response and the next commit's request: client time on the critical path.
+      if (lastCommitEnd !== undefined) totals.set('gap between commits', (totals.get('gap between commits') ?? 0) + performance.now() - lastCommitEnd);
+      try {
+        return await timed('catalog commit', () => catalog.commitTable(...args));
+      } finally {
+        lastCommitEnd = performance.now();
+      }
+    },
   };
   const namespace = [`profile_iceberg_${Date.now().toString(36)}`];
   await catalog.ensureNamespace(namespace);
@@ -42,16 +52,20 @@ async function main(): Promise<void> {
       fields: icebergSchemaOf(DetectionEvent).fields as NestedField[],
       partitionFields: icebergPartitionSpecOf(DetectionEvent).fields as PartitionField[],
     });
-    const batches = Array.from({ length: appends + 1 }, (_, b) => arrowRecordBatchOf(DetectionEvent, detections(rows, b * rows)));
+    const batches = Array.from({ length: appends + 20 }, (_, b) => arrowRecordBatchOf(DetectionEvent, detections(rows, b * rows)));
     const writer = new TableWriter({ catalog: timedCatalog, io, table: await catalog.loadTable(identifier) });
-    await writer.write(batches[0]!);
-    await writer.commit(); // warm-up
+    for (const batch of batches.slice(0, 20)) {
+      await writer.write(batch);
+      await writer.commit(); // warm-up: the JIT optimises the hot paths over the first appends
+    }
     totals.clear();
     const pipelined = process.argv.includes('--pipelined');
+    const depthIndex = process.argv.indexOf('--depth');
+    const depth = depthIndex >= 0 ? Number(process.argv[depthIndex + 1]) : 2;
     const pending: Promise<unknown>[] = [];
     const started = performance.now();
-    for (const batch of batches.slice(1)) {
-      if (pending.length >= 2) await pending.shift();
+    for (const batch of batches.slice(20)) {
+      if (pending.length >= depth) await pending.shift();
       await timed('write (conform, split, stats)', () => writer.write(batch));
       const commit = timed('commit (all)', () => writer.commit());
       if (pipelined) pending.push(commit);

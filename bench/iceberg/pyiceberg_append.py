@@ -1,9 +1,9 @@
 """PyIceberg side of the iceberg benchmark: appends the same Arrow batches, one append per batch.
 
 argv[1]: JSON {"catalog": {...PyIceberg catalog properties...}, "table": "ns.name", "warmup_table": "ns.name",
-"ipc": "/path/batches.arrows"}
-Appends the first batch to warmup_table first (untimed, like the TypeScript side's warm-up), so
-lazy imports and first-use costs stay out of the figures.
+"warmup_appends": N, "ipc": "/path/batches.arrows"}
+Appends the first N batches to warmup_table first (untimed, like the TypeScript side's warm-up),
+so lazy imports and first-use costs stay out of the figures.
 Prints JSON {"rows": N, "seconds": S, "commit_ms": [...]} (time of each append call, load excluded).
 """
 import json
@@ -21,7 +21,9 @@ def main():
     with open(config["ipc"], "rb") as source:
         reader = ipc.open_stream(source)
         batches = [batch for batch in reader]
-    catalog.load_table(config["warmup_table"]).append(pa.Table.from_batches(batches[:1]))
+    warmup = catalog.load_table(config["warmup_table"])
+    for batch in batches[: config["warmup_appends"]]:
+        warmup.append(pa.Table.from_batches([batch]))
     table = catalog.load_table(config["table"])
     commit_ms = []
     rows = 0

@@ -12,6 +12,7 @@ import {
   type DataFile,
   type ManifestFile,
   type Snapshot,
+  type SnapshotId,
   type TableMetadata,
 } from '../spec/types';
 import type { CommitRequest, PendingCommit } from './commit-loop';
@@ -46,6 +47,24 @@ export interface AppendOptions {
    * one of ours its list is taken from here instead of being downloaded again.
    */
   manifestListCache?: Map<string, ManifestFile[]>;
+  /** Called after each attempt is built, with the snapshot it adds if it lands (see `speculate`). */
+  onBuilt?: (planned: PlannedSnapshot) => void;
+}
+
+/** The snapshot an attempt adds if it lands: what the next append of a pipeline builds on. */
+export interface PlannedSnapshot {
+  snapshotId: SnapshotId;
+  sequenceNumber: number;
+  manifests: ManifestFile[];
+  metadataDir: string;
+}
+
+interface SpeculativeList {
+  parentId: SnapshotId;
+  sequenceNumber: number;
+  metadataDir: string;
+  path: string;
+  manifests: ManifestFile[];
 }
 
 /** Manifest lists kept per writer: the newest few are all a streaming writer's next parent can be. */
@@ -60,6 +79,7 @@ export class AppendCommit implements PendingCommit {
   readonly commitId: string;
   readonly snapshotId: number;
   private addedManifest?: Omit<ManifestFile, 'sequenceNumber' | 'minSequenceNumber'>;
+  private speculative?: SpeculativeList;
 
   constructor(private readonly options: AppendOptions) {
     this.commitId = options.commitId ?? randomUUID();
@@ -74,6 +94,22 @@ export class AppendCommit implements PendingCommit {
     await this.writeAddedManifest(base, metadataDirectory(base));
   }
 
+  /**
+   * Writes this append's manifest list ahead of time, on the assumption that `parent` (the
+   * previous append of a pipeline, built but not yet committed) lands. `build` uses it only if
+   * the metadata it builds on really has that parent and sequence number; otherwise it writes a
+   * fresh list as usual (the speculative one stays an unreferenced file).
+   */
+  async speculate(parent: PlannedSnapshot, base: TableMetadata): Promise<void> {
+    const added = await this.writeAddedManifest(base, parent.metadataDir);
+    const sequenceNumber = parent.sequenceNumber + 1;
+    const manifests: ManifestFile[] = [...(added ? [{ ...added, sequenceNumber, minSequenceNumber: sequenceNumber }] : []), ...parent.manifests];
+    // The parent's id in the name: a list written for another parent never overwrites this one.
+    const path = `${parent.metadataDir}/snap-${this.snapshotId}-p${parent.snapshotId}-${this.commitId}.avro`;
+    await this.options.io.write(path, writeManifestList({ snapshotId: this.snapshotId, parentSnapshotId: parent.snapshotId, sequenceNumber, manifests }));
+    this.speculative = { parentId: parent.snapshotId, sequenceNumber, metadataDir: parent.metadataDir, path, manifests };
+  }
+
   landedIn(metadata: TableMetadata): boolean {
     return (metadata.snapshots ?? []).some(
       (s) => s['snapshot-id'] === this.snapshotId && s.summary[COMMIT_ID_PROPERTY] === this.commitId,
@@ -86,26 +122,38 @@ export class AppendCommit implements PendingCommit {
     const metadataDir = metadataDirectory(base);
     const parent = mainSnapshot(base);
     const sequenceNumber = (base['last-sequence-number'] ?? 0) + 1;
-    // Independent round trips: the new manifest's upload and the parent's manifest list download.
-    const [added, carried] = await Promise.all([
-      this.writeAddedManifest(base, metadataDir),
-      parent ? this.parentManifests(parent['manifest-list']) : Promise.resolve([]),
-    ]);
-    const manifests: ManifestFile[] = [
-      ...(added ? [{ ...added, sequenceNumber, minSequenceNumber: sequenceNumber }] : []),
-      ...carried,
-    ];
-    const manifestListPath = `${metadataDir}/snap-${this.snapshotId}-${attempt}-${this.commitId}.avro`;
-    await this.options.io.write(
-      manifestListPath,
-      writeManifestList({
-        snapshotId: this.snapshotId,
-        parentSnapshotId: parent?.['snapshot-id'] ?? null,
-        sequenceNumber,
-        manifests,
-      }),
-    );
+    const speculative = this.speculative;
+    let manifestListPath: string;
+    let manifests: ManifestFile[];
+    if (
+      speculative &&
+      speculative.parentId === parent?.['snapshot-id'] &&
+      speculative.sequenceNumber === sequenceNumber &&
+      speculative.metadataDir === metadataDir
+    ) {
+      // Written while the parent's commit was in flight, for exactly this parent: nothing to upload.
+      manifestListPath = speculative.path;
+      manifests = speculative.manifests;
+    } else {
+      // Independent round trips: the new manifest's upload and the parent's manifest list download.
+      const [added, carried] = await Promise.all([
+        this.writeAddedManifest(base, metadataDir),
+        parent ? this.parentManifests(parent['manifest-list']) : Promise.resolve([]),
+      ]);
+      manifests = [...(added ? [{ ...added, sequenceNumber, minSequenceNumber: sequenceNumber }] : []), ...carried];
+      manifestListPath = `${metadataDir}/snap-${this.snapshotId}-${attempt}-${this.commitId}.avro`;
+      await this.options.io.write(
+        manifestListPath,
+        writeManifestList({
+          snapshotId: this.snapshotId,
+          parentSnapshotId: parent?.['snapshot-id'] ?? null,
+          sequenceNumber,
+          manifests,
+        }),
+      );
+    }
     this.remember(manifestListPath, manifests);
+    this.options.onBuilt?.({ snapshotId: this.snapshotId, sequenceNumber, manifests, metadataDir });
     const snapshot: Snapshot = {
       'snapshot-id': this.snapshotId,
       'sequence-number': sequenceNumber,

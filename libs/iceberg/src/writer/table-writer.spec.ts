@@ -183,4 +183,36 @@ describe('TableWriter', () => {
     expect(result.snapshotId).toBe(catalog.metadata.snapshots![1]!['snapshot-id']);
     expect(writer.hasCommitInFlight).toBe(false);
   });
+
+  it('behind a slow catalog, writes the next manifest list while a commit is in flight and sends queued appends together', async () => {
+    const catalog = new FakeCatalog(schema);
+    const commitTable = catalog.commitTable.bind(catalog);
+    // Each commit stays in flight long enough for the next batches to be staged.
+    catalog.commitTable = async (...args) => {
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      return commitTable(...args);
+    };
+    const writer = new TableWriter({ catalog, io: catalog.io, table: await catalog.loadTable(id) });
+    const pending = [];
+    for (let i = 0; i < 3; i++) {
+      await writer.write(batch([i * 10, i * 10 + 1], [0, 0]));
+      pending.push(writer.commit({ summaryProperties: { cp: String(i) } }));
+    }
+    const results = await Promise.all(pending);
+    expect(catalog.commits).toBe(2); // the first alone, then the two queued behind it in one request
+    const snapshots = catalog.metadata.snapshots!;
+    expect(snapshots.map((s) => [s.summary.cp, s.summary['added-records'], s.summary['total-records']])).toEqual([
+      ['0', '2', '2'],
+      ['1', '2', '4'],
+      ['2', '2', '6'],
+    ]);
+    expect(results.map((r) => r.snapshotId)).toEqual(snapshots.map((s) => s['snapshot-id']));
+    expect(snapshots.slice(1).map((s) => s['parent-snapshot-id'])).toEqual(snapshots.slice(0, -1).map((s) => s['snapshot-id']));
+    // The second append's list was written for its parent while the first commit was in flight.
+    expect(snapshots[1]!['manifest-list']).toContain(`snap-${snapshots[1]!['snapshot-id']}-p${snapshots[0]!['snapshot-id']}-`);
+    const head = readManifestList(await catalog.io.read(snapshots[2]!['manifest-list']));
+    expect(head.map((m) => m.sequenceNumber)).toEqual([3, 2, 1]);
+    expect(catalog.metadata['last-sequence-number']).toBe(3);
+  });
+
 });

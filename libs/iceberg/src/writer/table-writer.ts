@@ -9,7 +9,8 @@ import { RollingParquetWriter } from '../parquet/rolling-writer';
 import { bindPartitionSpec, partitionPath, type BoundPartitionSpec } from '../spec/partition';
 import { currentSchema, defaultSpec } from '../spec/schema';
 import { DataFileContent, type DataFile, type ManifestFile, type PartitionTuple, type Schema, type TableMetadata } from '../spec/types';
-import { AppendCommit } from '../transaction/append';
+import { AppendCommit, type PlannedSnapshot } from '../transaction/append';
+import { AppendGroup } from '../transaction/append-group';
 import { commitWithRetries, type CommitCatalog, type CommitLoopOptions, type CommitOutcome } from '../transaction/commit-loop';
 import { dataDirectory } from '../transaction/table-state';
 import { splitByPartition } from './partitioner';
@@ -49,6 +50,9 @@ interface OpenPartition {
 /** Everything written between two `commit` calls: open Parquet writers and the files they closed. */
 class Generation {
   readonly partitions = new Map<string, OpenPartition>();
+  /** Files encoded (uploaded or uploading): what the manifest lists. */
+  readonly encoded: DataFile[] = [];
+  /** Files stored. */
   readonly files: DataFile[] = [];
 
   get rows(): number {
@@ -69,6 +73,25 @@ interface QueuedAppend {
   /** A commit request was sent at least once: it may have landed. */
   attempted: boolean;
   result?: AppendResult;
+  /** The snapshot this entry's latest attempt adds if it lands (the next entry speculates on it). */
+  planned?: PlannedSnapshot;
+  /** This entry's manifest list written ahead on the previous entry's plan. */
+  speculation?: Promise<void>;
+}
+
+/**
+ * Staged appends sent in one catalog request at most, when commits queue up behind a slow catalog
+ * (bounds the request size and the work lost to a conflict).
+ */
+export const MAX_GROUPED_APPENDS = 8;
+
+/**
+ * Resolves after everything already queued on the event loop ran (settled promises, I/O
+ * callbacks): the commit of an earlier batch sends its request before this batch's CPU-bound
+ * encoding starts, instead of waiting behind it.
+ */
+function yieldToPendingWork(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function positiveInt(raw: string | undefined, key: string): number | undefined {
@@ -144,6 +167,8 @@ export class TableWriter {
   }
 
   async write(batch: arrow.RecordBatch): Promise<void> {
+    // Encoding is long synchronous work: let a pipelined commit that is ready go out first.
+    if (this.queue.length > 0) await yieldToPendingWork();
     const conformed = conformBatch(batch, this.arrowSchema);
     const generation = this.open;
     for (const slice of splitByPartition(conformed, this.schema, this.spec)) {
@@ -173,7 +198,6 @@ export class TableWriter {
         const order = this.fileCounter++;
         const name = `${this.options.filePrefix ? `${this.options.filePrefix}-` : ''}${this.runId}-${order}.parquet`;
         const location = `${directory}/${name}`;
-        await this.options.io.write(location, bytes);
         const dataFile: DataFile = {
           content: DataFileContent.DATA,
           filePath: location,
@@ -188,21 +212,36 @@ export class TableWriter {
           upperBounds: metrics.upperBounds,
         };
         this.fileOrder.set(dataFile, order);
+        // Known before the upload ends: the manifest naming it can be written meanwhile.
+        generation.encoded.push(dataFile);
+        try {
+          await this.options.io.write(location, bytes);
+        } catch (error) {
+          generation.encoded.splice(generation.encoded.indexOf(dataFile), 1);
+          throw error;
+        }
         generation.files.push(dataFile);
       },
     });
   }
 
-  /** Closes a generation's open files so that every row it holds belongs to a stored data file. */
-  private async flushGeneration(generation: Generation): Promise<DataFile[]> {
-    // Partitions encode one after the other but upload concurrently (the uploads dominate).
+  /**
+   * Closes a generation's open files: encodes them (synchronously, one after the other) and
+   * starts their uploads, then runs `whileUploading` with the complete file list, concurrently
+   * with the uploads. Resolves once every row belongs to a stored data file.
+   */
+  private async flushGeneration<T>(generation: Generation, whileUploading: (files: DataFile[]) => Promise<T>): Promise<T> {
+    const uploads = [...generation.partitions.values()].map((open) => open.writer.flush());
+    const byOrder = (a: DataFile, b: DataFile) => (this.fileOrder.get(a) ?? 0) - (this.fileOrder.get(b) ?? 0);
+    // Files are listed in the order they were written.
+    const files = [...generation.encoded].sort(byOrder);
+    const alongside = whileUploading(files);
     // Wait for every upload before reporting a failure: a retry must not race an upload in flight.
-    const settled = await Promise.allSettled([...generation.partitions.values()].map((open) => open.writer.flush()));
+    const settled = await Promise.allSettled([...uploads, alongside]);
     const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) throw failed.reason;
-    // Uploads finish in any order; files are listed in the order they were written.
-    generation.files.sort((a, b) => (this.fileOrder.get(a) ?? 0) - (this.fileOrder.get(b) ?? 0));
-    return [...generation.files];
+    generation.files.sort(byOrder);
+    return alongside;
   }
 
   /**
@@ -235,7 +274,7 @@ export class TableWriter {
     staged.catch(() => undefined); // reported by the commit below
     await this.enqueue(async () => {
       await staged;
-      await this.commitEntry(entry, false);
+      await this.commitEntry(entry, false, true);
     });
     return entry.result!;
   }
@@ -270,33 +309,71 @@ export class TableWriter {
       .catch(() => undefined) // never start again while an earlier staging still uploads
       .then(async () => {
         if (entry.append) return entry.append;
-        const dataFiles = await this.flushGeneration(entry.generation);
-        const append = new AppendCommit({
-          io: this.options.io,
-          dataFiles,
-          specId: this.spec.specId,
-          manifestListCache: this.manifestLists,
-          ...(entry.request.summaryProperties ? { summaryProperties: entry.request.summaryProperties } : {}),
-          ...(entry.request.validate ? { validate: entry.request.validate } : {}),
+        await yieldToPendingWork();
+        const append = await this.flushGeneration(entry.generation, async (dataFiles) => {
+          const append = new AppendCommit({
+            io: this.options.io,
+            dataFiles,
+            specId: this.spec.specId,
+            manifestListCache: this.manifestLists,
+            onBuilt: (planned) => {
+              entry.planned = planned;
+              this.speculateAfter(entry);
+            },
+            ...(entry.request.summaryProperties ? { summaryProperties: entry.request.summaryProperties } : {}),
+            ...(entry.request.validate ? { validate: entry.request.validate } : {}),
+          });
+          await append.prepare(this.table.metadata);
+          return append;
         });
-        await append.prepare(this.table.metadata);
-        return (entry.append = append);
+        entry.append = append;
+        const previous = this.queue[this.queue.indexOf(entry) - 1];
+        if (previous) this.speculateAfter(previous);
+        return append;
       });
     return entry.staging;
   }
 
-  private async commitEntry(entry: QueuedAppend, fresh: boolean): Promise<void> {
+  /**
+   * Once an entry's attempt is built (its commit about to be sent) and the next entry is staged,
+   * the next one writes its manifest list for that parent right away: when the parent lands, the
+   * next commit goes to the catalog without another upload first.
+   */
+  private speculateAfter(entry: QueuedAppend): void {
+    const planned = entry.planned;
+    const next = this.queue[this.queue.indexOf(entry) + 1];
+    if (!planned || entry.result || !next?.append || next.attempted) return;
+    const speculation = next.append.speculate(planned, this.table.metadata);
+    next.speculation = speculation.catch(() => undefined); // only an optimisation: build writes its own list
+  }
+
+  /**
+   * Commits `entry`, together with the entries queued right behind it that are already staged
+   * (`group`: up to MAX_GROUPED_APPENDS in one catalog request, each its own snapshot). After a
+   * failure the queue is driven one entry at a time.
+   */
+  private async commitEntry(entry: QueuedAppend, fresh: boolean, group = false): Promise<void> {
     if (entry.result) return;
-    const append = entry.append!;
+    const members = [entry];
+    if (group) {
+      for (const next of this.queue.slice(this.queue.indexOf(entry) + 1)) {
+        if (members.length >= MAX_GROUPED_APPENDS || !next.append || next.attempted || next.result) break;
+        members.push(next);
+      }
+    }
+    await Promise.all(members.map((member) => member.speculation));
     const resumed = entry.attempted;
-    entry.attempted = true;
-    const outcome = await commitWithRetries(this.options.catalog, this.table.identifier, append, this.options.commit, fresh ? undefined : this.table);
+    for (const member of members) member.attempted = true;
+    const pending = members.length === 1 ? entry.append! : new AppendGroup(members.map((member) => member.append!));
+    const outcome = await commitWithRetries(this.options.catalog, this.table.identifier, pending, this.options.commit, fresh ? undefined : this.table);
     this.table = outcome.table;
     // Found landed before any new attempt: the earlier unknown outcome was a success.
     const recoveredUnknownOutcome = outcome.recoveredUnknownOutcome || (resumed && outcome.attempts === 0);
-    entry.result = { ...outcome, recoveredUnknownOutcome, snapshotId: append.snapshotId, dataFiles: [...entry.generation.files] };
-    const index = this.queue.indexOf(entry);
-    if (index >= 0) this.queue.splice(index, 1);
+    for (const member of members) {
+      member.result = { ...outcome, recoveredUnknownOutcome, snapshotId: member.append!.snapshotId, dataFiles: [...member.generation.files] };
+      const index = this.queue.indexOf(member);
+      if (index >= 0) this.queue.splice(index, 1);
+    }
   }
 
   /** True while a failed or pending commit awaits completion. */
