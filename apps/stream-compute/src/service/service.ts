@@ -43,6 +43,11 @@ const RECEIVE_POLL_MS = 200;
  * cost about as much as processing the detection). Larger batches only delay a cycle's start.
  */
 const RECEIVE_BATCH_MAX = 1_000;
+/**
+ * Messages the broker may push ahead per partition. Above the client's 1,000 default: permits go
+ * back in fewer flow commands, and a receive batch finds more buffered (a few MB at most).
+ */
+const RECEIVER_QUEUE_SIZE = 5_000;
 /** The operators want `tick(now)` about once a second so idleness is noticed without input. */
 export const TICK_INTERVAL_MS = 1_000;
 /**
@@ -281,6 +286,7 @@ export class StreamComputeService {
       subscriptionType: 'KeyShared',
       keySharedPolicy: { mode: 'autoSplit' },
       subscriptionInitialPosition: 'earliest',
+      receiverQueueSize: RECEIVER_QUEUE_SIZE,
       consumerName: `${this.writerId}-${process.pid}`,
     });
     this.options.onReady?.('pulsar', `subscribed to ${config.input.topic} (${this.subscription}, Key_Shared)`);
