@@ -35,6 +35,14 @@ describe('cycle files', () => {
     expect(decoded.batches['gold.zone_dwell']).toBeUndefined();
   });
 
+  it('reads files whose parts were gzip\'d (written before brotli)', () => {
+    const header = gzipSync(JSON.stringify({ version: CYCLE_FILE_VERSION, writerId: 'w0', cycle: 4, alerts: [], cameras: {}, tables: [] }));
+    const length = Buffer.alloc(4);
+    length.writeUInt32LE(header.length);
+    const decoded = decodeCycleFile(Buffer.concat([Buffer.from('SCYC'), length, header, gzipSync(Buffer.alloc(0))]), 'mem://gz');
+    expect([decoded.cycle, Object.keys(decoded.batches)]).toEqual([4, []]);
+  });
+
   it('refuses bytes that are not a cycle file, and other versions', async () => {
     expect(() => decodeCycleFile(new Uint8Array([1, 2, 3]), 's3://w/x')).toThrow(/cycle file s3:\/\/w\/x is not a cycle file/);
     const other = await encodeCycleFile({ version: 99, writerId: 'w0', cycle: 1, batches: {}, alerts: [], cameras: {} });

