@@ -27,6 +27,10 @@ describe('option normalisation', () => {
       () => normalizeConsumerOptions({ topic: 't', subscription: 's', subscriptionType: 'KeyShared', keySharedPolicy: { mode: 'sticky', ranges: [[10, 70000]] } }),
       /keySharedPolicy.ranges contains \[10, 70000\]/,
     ],
+    [
+      () => normalizeConsumerOptions({ topic: 't', subscription: 's', subscriptionType: 'KeyShared', keySharedPolicy: { mode: 'sticky', ranges: [[500, 900], [0, 500]] } }),
+      /keySharedPolicy.ranges has overlapping ranges \[0, 500\] and \[500, 900\]: make the ranges disjoint/,
+    ],
     [() => normalizeConsumerOptions({ topic: 't', subscription: '' }), /subscription is missing/],
     [() => normalizeProducerOptions({ topic: 'a/b' }), /topic "a\/b" is not valid/],
   ])('names the key and the fix: %#', (normalize, message) => {

@@ -276,6 +276,14 @@ export function normalizeConsumerOptions(options: ConsumerOptions): NormalizedCo
         throw configError('keySharedPolicy.ranges', `contains [${start}, ${end}]`, 'use integer ranges with 0 <= start <= end <= 65535');
       }
     }
+    // The Java client refuses overlapping ranges too (KeySharedPolicySticky.validate).
+    const sorted = [...keySharedPolicy.ranges].sort((a, b) => a[0] - b[0]);
+    for (let i = 1; i < sorted.length; i++) {
+      const [previous, next] = [sorted[i - 1]!, sorted[i]!];
+      if (next[0] <= previous[1]) {
+        throw configError('keySharedPolicy.ranges', `has overlapping ranges [${previous.join(', ')}] and [${next.join(', ')}]`, 'make the ranges disjoint');
+      }
+    }
   }
   const topic = fullTopicName(options.topic);
   const dlq = options.deadLetterPolicy;

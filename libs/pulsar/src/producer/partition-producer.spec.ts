@@ -54,6 +54,18 @@ describe('producer against a scripted broker', () => {
     await producer.close();
   });
 
+  it('the default batcher puts the first message\'s keys on the batch entry, as Java does', async () => {
+    const producer = await create({ batchingMaxPublishDelayMs: 1000 });
+    const pending = [producer.send({ key: 'x', orderingKey: 'ox', data: '1' }), producer.send({ key: 'y', data: '2' })];
+    await producer.flush();
+    await Promise.all(pending);
+    const [batch] = sends();
+    expect(batch!.payload!.metadata!.numMessagesInBatch).toBe(2);
+    expect(batch!.payload!.metadata!.partitionKey).toBe('x');
+    expect(Buffer.from(batch!.payload!.metadata!.orderingKey!).toString()).toBe('ox');
+    await producer.close();
+  });
+
   it('uses the caller\'s sequence ids in the batch and continues above them for messages without one', async () => {
     const producer = await create({ batchingMaxPublishDelayMs: 1000 });
     const pending = [producer.send({ data: 'a', sequenceId: 10 }), producer.send({ data: 'b', sequenceId: 20n }), producer.send('c')];

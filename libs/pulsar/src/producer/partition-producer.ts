@@ -324,11 +324,11 @@ export class PartitionProducer implements ProducerListener, Reconnectable {
       payload = encodeBatch(messages);
       metadata.numMessagesInBatch = messages.length;
       metadata.highestSequenceId = u64(highestSequenceId);
-      // A key-based batch carries its key at the entry level, which is what Key_Shared dispatches on.
-      if (this.options.batcher === 'keyBased') {
-        if (first.partitionKey !== undefined) metadata.partitionKey = first.partitionKey;
-        if (first.orderingKey) metadata.orderingKey = first.orderingKey;
-      }
+      // Every batch carries its first message's keys at the entry level, as Java's
+      // Commands.initBatchMessageMetadata does: Key_Shared dispatches the entry on them (ordering
+      // key, else partition key). Key-based batches hold one key, so per-key order holds.
+      if (first.partitionKey !== undefined) metadata.partitionKey = first.partitionKey;
+      if (first.orderingKey) metadata.orderingKey = first.orderingKey;
     } else {
       payload = first.payload;
       if (first.properties?.length) metadata.properties = first.properties;

@@ -1,4 +1,6 @@
-import { javaStringHash, partitionForKey, RoundRobinRouter, signSafeMod } from './partition-router';
+import fc from 'fast-check';
+import { JAVA_ROUTES } from './__fixtures__/java-routing';
+import { javaStringHash, javaStringHashNonNegative, partitionForKey, RoundRobinRouter, signSafeMod } from './partition-router';
 
 describe('Java-compatible key routing', () => {
   // Values of java.lang.String#hashCode, computed from its definition s[0]*31^(n-1)+...+s[n-1] (int32).
@@ -23,11 +25,31 @@ describe('Java-compatible key routing', () => {
     expect(Object.is(signSafeMod(-8, 4), 0)).toBe(true);
   });
 
-  it('keyed messages map to the Java partition', () => {
-    expect(partitionForKey('hello', 4)).toBe(99162322 % 4);
-    expect(partitionForKey('polygenelubricants', 3)).toBe(1); // -2^31 mod 3 = -2 → 1
-    const router = new RoundRobinRouter(4, undefined);
-    expect(router.choose('hello')).toBe(2);
+  it('the fixture has keys with a negative String.hashCode', () => {
+    expect(JAVA_ROUTES.filter((r) => r.hashCode < 0).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(JAVA_ROUTES.map((r) => [r.key, r] as const))('%j routes like the Java client', (key, { hashCode, makeHash, partitionFor }) => {
+    expect(javaStringHash(key)).toBe(hashCode);
+    expect(javaStringHashNonNegative(key)).toBe(makeHash);
+    for (const [n, partition] of Object.entries(partitionFor)) {
+      expect({ n, partition: partitionForKey(key, Number(n)) }).toEqual({ n, partition });
+    }
+  });
+
+  it('keyed messages map to the Java partition, the empty key included', () => {
+    const router = new RoundRobinRouter(7, 10, 3, () => 1000);
+    expect(router.choose('store-42/camera-7')).toBe(4);
+    expect(router.choose('')).toBe(0);
+  });
+
+  it('matches an independent BigInt model of makeHash + signSafeMod for any key and partition count', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 40 }), fc.integer({ min: 1, max: 1000 }), (key, n) => {
+        const hash = BigInt(javaHashReference(key)) & 0x7fffffffn;
+        expect(partitionForKey(key, n)).toBe(Number(hash % BigInt(n)));
+      }),
+    );
   });
 
   it('unkeyed messages rotate over all partitions', () => {

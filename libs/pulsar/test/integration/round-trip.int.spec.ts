@@ -1,4 +1,5 @@
-import { MessageId, partitionForKey, PulsarClient, type CompressionName } from '../../src/index';
+import { MessageId, PulsarClient, type CompressionName } from '../../src/index';
+import { JAVA_ROUTES } from '../../src/producer/__fixtures__/java-routing';
 import { admin, freshNamespace, newClient, receiveN, text, waitFor } from './helpers';
 
 describe('pulsar round trip', () => {
@@ -65,20 +66,22 @@ describe('pulsar round trip', () => {
 
   it('routes keyed messages to the partition the Java client picks, unkeyed ones to all', async () => {
     const topic = ns.topic('partitioned');
-    await admin.createPartitionedTopic(topic, 4);
+    await admin.createPartitionedTopic(topic, 7);
     const consumer = await client.subscribe({ topic, subscription: 's', subscriptionType: 'Shared', subscriptionInitialPosition: 'earliest' });
     const producer = await client.createProducer({ topic, batchingEnabled: false });
-    expect(producer.partitionCount).toBe(4);
-    const keys = Array.from({ length: 40 }, (_, i) => `store-${i}`);
-    await Promise.all(keys.map((key) => producer.send({ data: key, key })));
-    await Promise.all(Array.from({ length: 8 }, (_, i) => producer.send(`unkeyed-${i}`)));
-    const received = await receiveN(consumer, 48);
-    for (const m of received.filter((m) => m.key !== undefined)) {
-      expect(m.messageId.partition).toBe(partitionForKey(m.key!, 4));
-      expect(m.topic).toBe(`${topic}-partition-${m.messageId.partition}`);
-    }
+    expect(producer.partitionCount).toBe(7);
+    // The Java client's partitions for these keys (printed by Java), negative hash codes included.
+    const javaPartitionOf = new Map(JAVA_ROUTES.map((r) => [r.key, r.partitionFor[7]]));
+    await Promise.all(JAVA_ROUTES.map(({ key }) => producer.send({ data: key, key })));
+    await Promise.all(Array.from({ length: 14 }, (_, i) => producer.send(`unkeyed-${i}`)));
+    const received = await receiveN(consumer, JAVA_ROUTES.length + 14);
+    const keyed = received.filter((m) => m.key !== undefined);
+    expect(keyed.map((m) => ({ key: m.key, partition: m.messageId.partition })).sort((a, b) => a.key!.localeCompare(b.key!))).toEqual(
+      JAVA_ROUTES.map((r) => ({ key: r.key, partition: javaPartitionOf.get(r.key) })).sort((a, b) => a.key.localeCompare(b.key)),
+    );
+    for (const m of received) expect(m.topic).toBe(`${topic}-partition-${m.messageId.partition}`);
     const unkeyedPartitions = new Set(received.filter((m) => m.key === undefined).map((m) => m.messageId.partition));
-    expect(unkeyedPartitions.size).toBe(4);
+    expect(unkeyedPartitions.size).toBe(7);
     await producer.close();
     await consumer.close();
   });
@@ -91,12 +94,13 @@ describe('pulsar round trip', () => {
     await admin.updatePartitionedTopic(topic, 4);
     await waitFor(() => producer.partitionCount === 4 && consumer.partitionConsumers.length === 4, 'both sides to see 4 partitions');
 
-    const keys = Array.from({ length: 40 }, (_, i) => `shelf-${i}`).filter((key) => partitionForKey(key, 4) >= 2);
-    await Promise.all(keys.map((key) => producer.send({ key, data: key })));
-    const received = await receiveN(consumer, keys.length);
+    // Keys the Java client routes to the added partitions 2 and 3 of 4.
+    const javaPartitionOf = new Map(JAVA_ROUTES.filter((r) => r.partitionFor[4] >= 2).map((r) => [r.key, r.partitionFor[4]]));
+    await Promise.all([...javaPartitionOf.keys()].map((key) => producer.send({ key, data: key })));
+    const received = await receiveN(consumer, javaPartitionOf.size);
     expect(new Set(received.map((m) => m.messageId.partition))).toEqual(new Set([2, 3]));
     for (const m of received) {
-      expect(m.messageId.partition).toBe(partitionForKey(m.key!, 4));
+      expect(m.messageId.partition).toBe(javaPartitionOf.get(m.key!));
       consumer.acknowledge(m);
     }
     await producer.close();

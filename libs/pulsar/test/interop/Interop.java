@@ -5,9 +5,16 @@
 //       sends key "k<i % keys>", payload "<i>:java", property index=<i>; prints {"sent":..} per message
 //   consume <serviceUrl> <topic> <subscription> <count> <timeoutSeconds>
 //       prints {"ready":true} once subscribed (earliest), then one line per message received
+//   produce-keyed <serviceUrl> <topic> <key>...
+//       sends one unbatched message per key with the default router; prints the key, its
+//       String.hashCode and the message id (whose partition the Java router chose)
+//   route <partitions> <key>...
+//       no broker: prints String.hashCode, JavaStringHash.makeHash and the default router's
+//       partition (MathUtils.signSafeMod) per key; the source of the unit tests' routing fixtures
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -22,17 +29,25 @@ import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
+import org.apache.pulsar.client.impl.JavaStringHash;
+import org.apache.pulsar.client.util.MathUtils;
 
 public final class Interop {
     public static void main(String[] args) throws Exception {
         String mode = args[0];
+        if (mode.equals("route")) {
+            route(Integer.parseInt(args[1]), Arrays.copyOfRange(args, 2, args.length));
+            return;
+        }
         try (PulsarClient client = PulsarClient.builder().serviceUrl(args[1]).build()) {
             if (mode.equals("produce")) {
                 produce(client, args[2], Integer.parseInt(args[3]), args[4], Boolean.parseBoolean(args[5]), Integer.parseInt(args[6]));
+            } else if (mode.equals("produce-keyed")) {
+                produceKeyed(client, args[2], Arrays.copyOfRange(args, 3, args.length));
             } else if (mode.equals("consume")) {
                 consume(client, args[2], args[3], Integer.parseInt(args[4]), Integer.parseInt(args[5]));
             } else {
-                throw new IllegalArgumentException("mode must be produce or consume, got " + mode);
+                throw new IllegalArgumentException("mode must be produce, produce-keyed, consume or route, got " + mode);
             }
         }
         System.out.flush();
@@ -60,6 +75,27 @@ public final class Interop {
                 MessageId id = sends.get(i).get(30, TimeUnit.SECONDS);
                 System.out.println("{\"sent\":" + i + ",\"key\":" + quote("k" + (i % keys)) + "," + idFields(id) + "}");
             }
+        }
+    }
+
+    static void produceKeyed(PulsarClient client, String topic, String[] keys) throws Exception {
+        try (Producer<byte[]> producer = client.newProducer().topic(topic).enableBatching(false).create()) {
+            List<CompletableFuture<MessageId>> sends = new ArrayList<>();
+            for (String key : keys) {
+                sends.add(producer.newMessage().key(key).value(key.getBytes(StandardCharsets.UTF_8)).sendAsync());
+            }
+            for (int i = 0; i < keys.length; i++) {
+                MessageId id = sends.get(i).get(30, TimeUnit.SECONDS);
+                System.out.println("{\"key\":" + quote(keys[i]) + ",\"hashCode\":" + keys[i].hashCode() + "," + idFields(id) + "}");
+            }
+        }
+    }
+
+    static void route(int partitions, String[] keys) {
+        for (String key : keys) {
+            int hash = JavaStringHash.getInstance().makeHash(key);
+            System.out.println("{\"key\":" + quote(key) + ",\"hashCode\":" + key.hashCode() + ",\"makeHash\":" + hash
+                    + ",\"partition\":" + MathUtils.signSafeMod(hash, partitions) + "}");
         }
     }
 
