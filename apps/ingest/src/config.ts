@@ -41,8 +41,12 @@ export const DEFAULT_TRACKER = {
   maxCosineDistance: DEFAULT_MAX_COSINE_DISTANCE,
   nnBudget: DEFAULT_NN_BUDGET,
 } as const;
-/** Frames decoded per camera: detector input is 640×640, so larger frames only cost conversion time. */
-export const DEFAULT_FRAME_SIZE = { width: 640, height: 640 } as const;
+/**
+ * Box every decoded frame is scaled down to fit, keeping the camera's aspect ratio (1280×720 → 640×360): the
+ * detector's input is 640×640 and it letterboxes, so larger frames would only cost conversion time, and a fixed size
+ * would stretch the picture.
+ */
+export const DEFAULT_MAX_FRAME_SIZE = { width: 640, height: 640 } as const;
 /**
  * Publish buffer in front of each producer (events, not bytes): about a minute of 10 cameras at 5 fps with a few
  * objects each. When the broker is away longer, the oldest events are dropped (and counted).
@@ -120,8 +124,9 @@ export const ingestConfigSchema = defineServiceConfig(
       publishUntracked: setting(z.boolean().default(false), { env: 'DETECTION_PUBLISH_UNTRACKED' }),
     }),
     frames: z.object({
-      width: setting(z.int().positive().default(DEFAULT_FRAME_SIZE.width), { env: 'FRAME_WIDTH' }),
-      height: setting(z.int().positive().default(DEFAULT_FRAME_SIZE.height), { env: 'FRAME_HEIGHT' }),
+      /** Frames are scaled down to fit maxWidth × maxHeight, aspect ratio kept (never scaled up, never stretched). */
+      maxWidth: setting(z.int().positive().default(DEFAULT_MAX_FRAME_SIZE.width), { env: 'FRAME_MAX_WIDTH' }),
+      maxHeight: setting(z.int().positive().default(DEFAULT_MAX_FRAME_SIZE.height), { env: 'FRAME_MAX_HEIGHT' }),
       /** Frames waiting per camera; live cameras drop the oldest beyond this. */
       queueCapacity: setting(z.int().positive().default(DEFAULT_QUEUE_CAPACITY), { env: 'FRAME_QUEUE_CAPACITY' }),
     }),

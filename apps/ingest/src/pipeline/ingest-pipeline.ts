@@ -132,7 +132,7 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
 
   // Cameras are validated before anything starts, so a bad URI refuses startup without loading a model.
   const sources = new FrameSources(config.cameras, {
-    outputSize: { width: config.frames.width, height: config.frames.height },
+    maxSize: { width: config.frames.maxWidth, height: config.frames.maxHeight },
     queueCapacity: config.frames.queueCapacity,
     metrics: metrics.sourceHooks(),
   });

@@ -306,7 +306,7 @@ describe('FrameSource options', () => {
   it.each([
     [{ fpsLimit: 0 }, /camera cam-9: fpsLimit must be above 0/],
     [{ queueCapacity: 0 }, /camera cam-9: queueCapacity must be a whole number >= 1/],
-    [{ outputSize: { width: 0, height: 10 } }, /camera cam-9: outputSize\.width must be a whole number >= 1/],
+    [{ maxSize: { width: 0, height: 10 } }, /camera cam-9: maxSize\.width must be a whole number >= 1/],
     [{ restart: { jitter: 3 } }, /camera cam-9: restart\.jitter must be from 0 to 1/],
     [{ stopTimeoutMs: -1 }, /camera cam-9: stopTimeoutMs must be above 0/],
     [{ stallTimeoutMs: 0 }, /camera cam-9: stallTimeoutMs must be above 0/],
@@ -316,8 +316,8 @@ describe('FrameSource options', () => {
   });
 
   it('describes its pipeline with credentials masked', () => {
-    const frameSource = new FrameSource({ ...base, source: 'rtsp://admin:pw@cam/live', outputSize: { width: 64, height: 64 } });
-    expect(frameSource.describe()).toMatch(/^rtspsrc location=rtsp:\/\/\*\*\*@cam\/live latency=200 .*width=64,height=64 ! queue/);
+    const frameSource = new FrameSource({ ...base, source: 'rtsp://admin:pw@cam/live', maxSize: { width: 64, height: 64 } });
+    expect(frameSource.describe()).toMatch(/^rtspsrc location=rtsp:\/\/\*\*\*@cam\/live latency=200 .*width=\[1,64\],height=\[1,64\],pixel-aspect-ratio=1\/1 ! queue/);
   });
 });
 

@@ -53,8 +53,8 @@ export interface FrameSourceOptions {
   source: string;
   /** Frames per second at most. */
   fpsLimit: number;
-  /** Scale frames to this size; omitted keeps the camera's native size. */
-  outputSize?: FrameSize;
+  /** Scale frames down to fit inside this box, keeping the aspect ratio (square pixels); omitted keeps the camera's size. */
+  maxSize?: FrameSize;
   /** Frames waiting for the consumer at most. */
   queueCapacity?: number;
   /** Default: `drop-oldest` for live sources, `block` (lossless, the file waits) for files and image folders. */
@@ -123,7 +123,7 @@ export class FrameSource extends EventEmitter<FrameSourceEvents> {
   readonly cameraId: string;
   readonly spec: SourceSpec;
   private readonly options: Required<Pick<FrameSourceOptions, 'fpsLimit' | 'stopTimeoutMs' | 'stallTimeoutMs' | 'gstLaunch' | 'realtime'>> &
-    Pick<FrameSourceOptions, 'outputSize' | 'metrics' | 'startTimeUs'>;
+    Pick<FrameSourceOptions, 'maxSize' | 'metrics' | 'startTimeUs'>;
   private readonly restartPolicy: RestartPolicy;
   private readonly wallClockUs: () => number;
   private readonly random: () => number;
@@ -154,10 +154,10 @@ export class FrameSource extends EventEmitter<FrameSourceEvents> {
       throw error;
     }
     if (!(options.fpsLimit > 0)) throw invalidOption(where, 'fpsLimit', `must be above 0, got ${options.fpsLimit}`);
-    if (options.outputSize) {
+    if (options.maxSize) {
       for (const key of ['width', 'height'] as const) {
-        const value = options.outputSize[key];
-        if (!Number.isInteger(value) || value < 1) throw invalidOption(where, `outputSize.${key}`, `must be a whole number >= 1, got ${value}`);
+        const value = options.maxSize[key];
+        if (!Number.isInteger(value) || value < 1) throw invalidOption(where, `maxSize.${key}`, `must be a whole number >= 1, got ${value}`);
       }
     }
     const capacity = options.queueCapacity ?? DEFAULT_QUEUE_CAPACITY;
@@ -177,7 +177,7 @@ export class FrameSource extends EventEmitter<FrameSourceEvents> {
       stallTimeoutMs,
       gstLaunch: options.gstLaunch ?? DEFAULT_GST_LAUNCH,
       realtime: options.realtime ?? false,
-      outputSize: options.outputSize,
+      maxSize: options.maxSize,
       metrics: options.metrics,
       startTimeUs: options.startTimeUs,
     };

@@ -1,7 +1,7 @@
 import { buildPipelineArgs, describePipeline, fraction } from './pipeline';
 import { parseSourceUri, redactUri } from './source-uri';
 
-const RGB_TAIL = 'videoscale ! videoconvert ! video/x-raw,format=RGB';
+const RGB_TAIL = 'videoscale ! videoconvert ! video/x-raw,format=RGB,pixel-aspect-ratio=1/1';
 const LIVE_QUEUE = 'queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream !';
 
 function pipelineFor(uri: string, options: Partial<Parameters<typeof buildPipelineArgs>[1]> = {}): string {
@@ -63,7 +63,7 @@ describe('source URI → pipeline', () => {
     const run = { location: '/tmp/l/%08d.png', firstIndex: 3, lastIndex: 9, format: 'png' as const, fps: 2 };
     expect(describePipeline(buildPipelineArgs(spec, { fpsLimit: 2 }, run))).toBe(
       'multifilesrc location=/tmp/l/%08d.png index=3 start-index=3 stop-index=9 caps=image/png,framerate=2/1 ! pngdec ! ' +
-        'videoscale ! videoconvert ! video/x-raw,format=RGB ! gdppay crc-header=true ! fdsink fd=3 sync=false',
+        'videoscale ! videoconvert ! video/x-raw,format=RGB,pixel-aspect-ratio=1/1 ! gdppay crc-header=true ! fdsink fd=3 sync=false',
     );
     expect(() => buildPipelineArgs(spec, { fpsLimit: 2 })).toThrow(/ImageRun/);
   });
@@ -72,9 +72,11 @@ describe('source URI → pipeline', () => {
     expect(parseSourceUri('images://frames/day1')).toMatchObject({ dir: `${process.cwd()}/frames/day1` });
   });
 
-  it('scales to the configured size, or keeps native size', () => {
-    expect(pipelineFor('file:///v.mp4', { outputSize: { width: 640, height: 360 } })).toContain('video/x-raw,format=RGB,width=640,height=360 !');
-    expect(pipelineFor('file:///v.mp4')).toContain('video/x-raw,format=RGB !');
+  it('fits frames inside the maximum size with square pixels (the aspect ratio kept), or keeps native size', () => {
+    expect(pipelineFor('file:///v.mp4', { maxSize: { width: 640, height: 480 } })).toContain(
+      'videoscale ! videoconvert ! video/x-raw,format=RGB,width=[1,640],height=[1,480],pixel-aspect-ratio=1/1 !',
+    );
+    expect(pipelineFor('file:///v.mp4')).toContain('video/x-raw,format=RGB,pixel-aspect-ratio=1/1 !');
   });
 
   it('leaves the fps limit to FrameSource (no videorate: it drops frames of jittery streams below its max-rate)', () => {

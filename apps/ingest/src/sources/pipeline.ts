@@ -9,8 +9,11 @@ export interface FrameSize {
 }
 
 export interface PipelineOptions {
-  /** Scale every frame to this size; undefined keeps the source's native size. */
-  outputSize?: FrameSize;
+  /**
+   * Scale frames down (never up) to fit inside this box, keeping the camera's display aspect ratio with square pixels;
+   * undefined keeps the source's native size (still with square pixels).
+   */
+  maxSize?: FrameSize;
   /** Frames per second at most (enforced on PTS by FrameSource; kept here for pipelines that may use it). */
   fpsLimit: number;
   /** Pace a file at its own frame rate (replay as if live) instead of reading it as fast as it is consumed. */
@@ -92,8 +95,18 @@ function sourceArgs(spec: SourceSpec, imageRun: ImageRun | undefined): string[] 
 
 const RTSP_PROTOCOLS = { auto: 'udp+tcp', tcp: 'tcp', udp: 'udp' } as const;
 
+/**
+ * Raw RGB caps for the frames we read. A size is given as ranges, not a fixed size: videoscale then fixes the largest
+ * size inside the box that keeps the display aspect ratio (1280×720 → 640×360, 720×1280 → 360×640, 320×240 stays), so
+ * objects reach the detector undistorted and its letterbox does the rest. `pixel-aspect-ratio=1/1` makes videoscale
+ * fold a camera's non-square pixels into the size instead of handing them on as stretched pixels.
+ */
+export function rgbCaps(maxSize: FrameSize | undefined): string {
+  const size = maxSize === undefined ? '' : `,width=[1,${maxSize.width}],height=[1,${maxSize.height}]`;
+  return `video/x-raw,format=RGB${size},pixel-aspect-ratio=1/1`;
+}
+
 function rgbTailArgs(spec: SourceSpec, options: PipelineOptions): string[] {
-  const size = options.outputSize === undefined ? '' : `,width=${options.outputSize.width},height=${options.outputSize.height}`;
   // No videorate: with drop-only it also drops frames of streams at or below its max-rate whose timestamps jitter (WebM's
   // millisecond timestamps lost 1 frame in 15 at 15 fps), so the fps limit is applied exactly on PTS in FrameSource.
   return [
@@ -101,7 +114,7 @@ function rgbTailArgs(spec: SourceSpec, options: PipelineOptions): string[] {
     '!',
     'videoconvert',
     '!',
-    `video/x-raw,format=RGB${size}`,
+    rgbCaps(options.maxSize),
     '!',
     // A live camera must never wait for us: if the pipe is full, GStreamer drops the oldest frame rather than stall
     // the network source (its jitter buffer or socket would overflow instead).

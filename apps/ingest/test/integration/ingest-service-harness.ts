@@ -36,11 +36,14 @@ export async function until(condition: () => boolean | Promise<boolean>, what: s
   }
 }
 
-/** An H.264/MP4 clip of a plain red picture: the synthetic model sees two people in every frame. */
+/** Frame rate of the clips made here. */
+export const CLIP_FPS = 10;
+
+/** An H.264/MP4 clip (10 fps) of a plain red picture: the synthetic model sees two people in every frame. */
 export async function makeRedClip(file: string, frames: number, size: number): Promise<void> {
   await gstLaunch([
     'videotestsrc', 'pattern=red', `num-buffers=${frames}`, '!',
-    `video/x-raw,format=I420,width=${size},height=${size},framerate=10/1`, '!',
+    `video/x-raw,format=I420,width=${size},height=${size},framerate=${CLIP_FPS}/1`, '!',
     'openh264enc', '!', 'h264parse', '!', 'mp4mux', '!', 'filesink', `location=${file}`,
   ]);
 }
@@ -78,6 +81,8 @@ export async function startIngest(env: Record<string, string>): Promise<RunningI
 
 export interface Received<T> {
   key: string | undefined;
+  /** The message's Pulsar event time (ms since the epoch), as the producer set it. */
+  eventTime: number | undefined;
   value: T;
 }
 
@@ -94,7 +99,7 @@ export async function readTopic<T>(topic: string, record: typeof DetectionEvent 
       consumer!.acknowledge(message);
       const decoded = codec.decode(message.data);
       if (!decoded.ok) throw new Error(`undecodable message on ${topic}: ${JSON.stringify(decoded.errors)}`);
-      received.push({ key: message.key, value: decoded.value as unknown as T });
+      received.push({ key: message.key, eventTime: message.eventTime, value: decoded.value as unknown as T });
     };
     while (received.length < count) await take(15_000);
     // Anything beyond `count` (a duplicate, an extra event) would arrive now.
@@ -104,6 +109,14 @@ export async function readTopic<T>(topic: string, record: typeof DetectionEvent 
     await consumer?.close().catch(() => undefined);
     await client.close();
   }
+}
+
+/** Observations of a histogram (its `_count`, summed over series matching `labels`). */
+export async function histogramCount(metric: { get(): Promise<{ values: Array<{ metricName?: string; labels: Record<string, unknown>; value: number }> }> }, labels: Record<string, string> = {}): Promise<number> {
+  const { values } = await metric.get();
+  return values
+    .filter((v) => v.metricName?.endsWith('_count') === true && Object.entries(labels).every(([key, value]) => v.labels[key] === value))
+    .reduce((sum, v) => sum + v.value, 0);
 }
 
 /** Integer value of a counter (summed over series matching `labels`). */

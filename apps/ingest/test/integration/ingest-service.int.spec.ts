@@ -8,9 +8,11 @@ import { writeSyntheticReid } from '../../src/models/synthetic-reid';
 import { writeSyntheticYolov8 } from '../../src/models/synthetic-yolov8';
 import {
   admin,
+  CLIP_FPS,
   counterValue,
   dedupNamespace,
   endpoints,
+  histogramCount,
   makeCorruptClip,
   makeRedClip,
   readTopic,
@@ -21,6 +23,7 @@ import {
   type RunningIngest,
 } from './ingest-service-harness';
 import { PulsarCutProxy } from './pulsar-cut-proxy';
+import { makeSquareClip, SQUARE_CLIP } from './sources-helpers';
 
 // The service in this process: real GStreamer children, onnxruntime with the synthetic YOLOv8-shaped model, the
 // stack's Pulsar broker. A red picture makes the model "see" two people at fixed places (planted boxes A and C), so
@@ -32,11 +35,15 @@ const SIZE = 64;
 const OBJECTS_PER_FRAME = 2;
 const N_INIT = 3;
 const EVENTS_PER_CLIP = OBJECTS_PER_FRAME * (FRAMES - (N_INIT - 1));
+/** Track events per camera of a clip: started and ended for each of the two tracks. */
+const TRACK_EVENTS_PER_CLIP = 2 * OBJECTS_PER_FRAME;
+const FRAME_INTERVAL_US = 1_000_000 / CLIP_FPS;
 
 let dir: string;
 let modelPath: string;
 let reidModelPath: string;
 let clip: string;
+let wideClip: string;
 let corrupt: string;
 let ns: Awaited<ReturnType<typeof dedupNamespace>>;
 let running: RunningIngest | undefined;
@@ -46,8 +53,9 @@ beforeAll(async () => {
   modelPath = await writeSyntheticYolov8(path.join(dir, 'synthetic.onnx'), { dynamicBatch: true });
   reidModelPath = await writeSyntheticReid(path.join(dir, 'reid.onnx'));
   clip = path.join(dir, 'red.mp4');
+  wideClip = path.join(dir, 'wide.mp4');
   corrupt = path.join(dir, 'corrupt.mp4');
-  await Promise.all([makeRedClip(clip, FRAMES, SIZE), makeCorruptClip(corrupt)]);
+  await Promise.all([makeRedClip(clip, FRAMES, SIZE), makeSquareClip(wideClip, FRAMES, CLIP_FPS), makeCorruptClip(corrupt)]);
   ns = await dedupNamespace('ingest-int');
 });
 
@@ -83,8 +91,6 @@ function serviceEnv(topics: Topics, cameras: Array<{ cameraId: string; source: s
     MODEL_URI: modelPath,
     MODEL_CACHE_DIR: path.join(dir, 'cache'),
     DETECTION_INTRA_OP_THREADS: '1',
-    FRAME_WIDTH: String(SIZE),
-    FRAME_HEIGHT: String(SIZE),
     TRACKER_N_INIT: String(N_INIT),
     PULSAR_SERVICE_URL: endpoints.pulsarServiceUrl,
     PULSAR_ADMIN_URL: endpoints.pulsarAdminUrl,
@@ -119,6 +125,13 @@ function expectFrameOrder(events: DetectionEvent[]): void {
   }
 }
 
+/** A 10 fps file: frame k (by frame_seq) is exactly k × 100 ms after frame 0 (file event time = start + PTS). */
+function expectFrameTimes(events: DetectionEvent[]): void {
+  const first = events[0]!;
+  const firstFrameTs = first.frame_ts - first.frame_seq * FRAME_INTERVAL_US;
+  expect(events.map((e) => [e.frame_seq, e.frame_ts - firstFrameTs])).toEqual(events.map((e) => [e.frame_seq, e.frame_seq * FRAME_INTERVAL_US]));
+}
+
 describe('ingest service end to end', () => {
   it('two cameras: detections keyed by camera, in frame order, with track start and end events', async () => {
     const topics = await freshTopics(2);
@@ -135,30 +148,66 @@ describe('ingest service end to end', () => {
       ['cameras', true],
       ['pulsar-acks', true],
     ]);
+    const { metrics } = running.pipeline;
     for (const { cameraId } of cameras) {
-      expect(await counterValue(running.pipeline.metrics.framesProcessed, { camera_id: cameraId })).toBe(FRAMES);
-      expect(await counterValue(running.pipeline.metrics.eventsPublished, { camera_id: cameraId, topic: 'detections' })).toBe(EVENTS_PER_CLIP);
+      const camera = { camera_id: cameraId };
+      expect(await counterValue(metrics.framesIn, camera)).toBe(FRAMES);
+      expect(await counterValue(metrics.framesProcessed, camera)).toBe(FRAMES);
+      expect(await counterValue(metrics.eventsPublished, { ...camera, topic: 'detections' })).toBe(EVENTS_PER_CLIP);
+      // The queue gauge has a series for the camera (drained by now: 0 frames waiting).
+      expect((await metrics.queueDepth.get()).values.filter((v) => v.labels.camera_id === cameraId).map((v) => v.value)).toEqual([0]);
+      expect(await histogramCount(metrics.inferenceMs, camera)).toBe(FRAMES);
+      expect(await histogramCount(metrics.preprocessMs, camera)).toBe(FRAMES);
+      expect(await histogramCount(metrics.publishLatencyMs, { ...camera, topic: 'detections' })).toBe(EVENTS_PER_CLIP);
+      expect(await histogramCount(metrics.publishLatencyMs, { ...camera, topic: 'track_events' })).toBe(TRACK_EVENTS_PER_CLIP);
     }
 
     const detections = await readTopic<DetectionEvent>(topics.detections, DetectionRecord, 2 * EVENTS_PER_CLIP);
     expect(detections).toHaveLength(2 * EVENTS_PER_CLIP);
     expect(detections.every(({ key, value }) => key === value.camera_id)).toBe(true);
+    // Pulsar event time = the frame's time in ms.
+    expect(detections.filter(({ eventTime, value }) => eventTime !== Math.floor(value.frame_ts / 1000))).toEqual([]);
     expect(new Set(detections.map(({ value }) => value.detection_id)).size).toBe(detections.length);
     const groups = byCamera(detections);
     expect([...groups.keys()].sort()).toEqual(['cam-a', 'cam-b']);
     for (const events of groups.values()) {
       expect(events).toHaveLength(EVENTS_PER_CLIP);
       expectFrameOrder(events);
+      expectFrameTimes(events);
       expect(new Set(events.map((e) => e.track_id))).toEqual(new Set([1, 2]));
       expect(events.every((e) => e.item_name === 'person' && e.frame_width === SIZE && e.store_id === 'store-int')).toBe(true);
       expect(events[0]!.frame_seq).toBe(N_INIT - 1);
     }
 
-    const trackEvents = await readTopic<TrackEvent>(topics.trackEvents, TrackRecord, 2 * 4);
+    const trackEvents = await readTopic<TrackEvent>(topics.trackEvents, TrackRecord, 2 * TRACK_EVENTS_PER_CLIP);
     for (const [cameraId, events] of byCamera(trackEvents)) {
       expect([cameraId, events.map((e) => `${e.kind}:${e.track_id}`).sort()]).toEqual([cameraId, ['ended:1', 'ended:2', 'started:1', 'started:2']]);
     }
     expect(trackEvents.every(({ key, value }) => key === value.camera_id)).toBe(true);
+  });
+
+  it('a 16:9 camera: the detector gets 640×360 frames (not stretched to 640×640), boxes land at their places in the camera frame', async () => {
+    const topics = await freshTopics(1);
+    running = await startIngest(serviceEnv(topics, [{ cameraId: 'cam-wide', source: `file://${wideClip}` }]));
+    await drained(running);
+    const detections = (await readTopic<DetectionEvent>(topics.detections, DetectionRecord, EVENTS_PER_CLIP)).map(({ value }) => value);
+    expect(detections).toHaveLength(EVENTS_PER_CLIP);
+    // The frame the detector saw: the camera's 16:9 at 640 wide (the default FRAME_MAX_WIDTH × FRAME_MAX_HEIGHT box).
+    expect(new Set(detections.map((e) => `${e.frame_width}x${e.frame_height}`))).toEqual(new Set(['640x360']));
+    // The synthetic model plants person boxes A and C in its 640×640 input; the letterbox puts the 640×360 frame at
+    // rows 140..500, so in the frame they sit 140 rows higher. Normalised, they are the same boxes in the camera's own
+    // 1280×720 pixels: A = (300, 160) 200×400 px. (Stretched to 640×640, A would have come out at y 0.344, h 0.3125.)
+    const letterboxTop = (640 - 360) / 2;
+    const expected = [
+      { x: 150 / 640, y: (220 - letterboxTop) / 360, w: 100 / 640, h: 200 / 360 },
+      { x: 440 / 640, y: (240 - letterboxTop) / 360, w: 80 / 640, h: 160 / 360 },
+    ];
+    for (const event of detections) {
+      const planted = event.bbox.x < 0.5 ? expected[0]! : expected[1]!;
+      for (const key of ['x', 'y', 'w', 'h'] as const) expect(event.bbox[key]).toBeCloseTo(planted[key], 4);
+    }
+    const inCameraPixels = detections.find((e) => e.bbox.x < 0.5)!.bbox;
+    expect([inCameraPixels.x * SQUARE_CLIP.width, inCameraPixels.y * SQUARE_CLIP.height, inCameraPixels.w * SQUARE_CLIP.width, inCameraPixels.h * SQUARE_CLIP.height].map(Math.round)).toEqual([300, 160, 200, 400]);
   });
 
   it('a corrupt file fails its own camera only: every event of the other camera arrives', async () => {

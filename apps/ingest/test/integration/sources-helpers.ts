@@ -36,6 +36,39 @@ export async function makeVideo(file: string, video: TestVideo, codec: 'h264-mp4
   ]);
 }
 
+/** Where the white square of `makeSquareClip` sits: a 16:9 picture, the square in its middle. */
+export const SQUARE_CLIP = { width: 1280, height: 720, square: { x: 520, y: 240, side: 240 } } as const;
+
+/**
+ * A 1280×720 H.264/MP4 clip at `fps`: red, with a white 240×240 square in the middle. Any stretching of the picture
+ * shows as a square that is no longer square.
+ */
+export async function makeSquareClip(file: string, frames: number, fps: number): Promise<void> {
+  const { width, height, square } = SQUARE_CLIP;
+  await gstLaunch([
+    'compositor', 'name=mix', `sink_1::xpos=${square.x}`, `sink_1::ypos=${square.y}`, '!',
+    `video/x-raw,format=I420,width=${width},height=${height},framerate=${fps}/1`, '!',
+    'openh264enc', '!', 'h264parse', '!', 'mp4mux', '!', 'filesink', `location=${file}`,
+    'videotestsrc', 'pattern=red', `num-buffers=${frames}`, '!', `video/x-raw,width=${width},height=${height},framerate=${fps}/1`, '!', 'mix.sink_0',
+    'videotestsrc', 'pattern=white', `num-buffers=${frames}`, '!', `video/x-raw,width=${square.side},height=${square.side},framerate=${fps}/1`, '!', 'mix.sink_1',
+  ]);
+}
+
+/** Bounding box of the pixels whose green channel is above half (white on red: the square). */
+export function brightBox(frame: Pick<VideoFrame, 'width' | 'height' | 'rgb'>): { x: number; y: number; w: number; h: number } {
+  let [left, top, right, bottom] = [Infinity, Infinity, -1, -1];
+  for (let y = 0; y < frame.height; y++) {
+    for (let x = 0; x < frame.width; x++) {
+      if (frame.rgb[(y * frame.width + x) * 3 + 1]! <= 128) continue;
+      left = Math.min(left, x);
+      right = Math.max(right, x);
+      top = Math.min(top, y);
+      bottom = Math.max(bottom, y);
+    }
+  }
+  return { x: left, y: top, w: right - left + 1, h: bottom - top + 1 };
+}
+
 /** A one-colour image (0xRRGGBB) as JPEG or PNG. */
 export async function makeImage(file: string, rgb: number, format: 'jpeg' | 'png', size = 16): Promise<void> {
   await gstLaunch([

@@ -2,7 +2,8 @@ import { copyFile, mkdir, mkdtemp, rm, stat, truncate } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { FrameSource, type SourceError, type VideoFrame } from '../../src/sources';
-import { drain, gstLaunch, makeImage, makeVideo, meanColour } from './sources-helpers';
+import { DEFAULT_MAX_FRAME_SIZE } from '../../src/config';
+import { brightBox, drain, gstLaunch, makeImage, makeSquareClip, makeVideo, meanColour, SQUARE_CLIP } from './sources-helpers';
 
 // Real GStreamer (gst-launch-1.0 children) on tiny clips made here; no servers of the stack are involved.
 const START_US = 1_700_000_000_000_000;
@@ -63,16 +64,45 @@ describe('recorded sources through real GStreamer', () => {
     expect(source.state).toBe('ended');
   });
 
-  it('fpsLimit is respected by counts, and frames scale to the configured size', async () => {
+  it('fpsLimit is respected by counts, and frames scale down to fit the maximum size', async () => {
     const file = path.join(dir, 'limit.mp4');
     await makeVideo(file, { frames: 30, fps: 30, width: 64, height: 48 }, 'h264-mp4');
-    const source = recorded('file-limited', `file://${file}`, 5, { outputSize: { width: 32, height: 24 } });
+    const source = recorded('file-limited', `file://${file}`, 5, { maxSize: { width: 40, height: 40 } });
     source.start();
     const frames = await drain(source);
     // One second of video at 5 fps: 5 frames, one per 200 ms slot.
     expect(frames).toHaveLength(5);
     expect(frames.map((frame) => Math.floor(frame.ptsNs / 200_000_000))).toEqual([0, 1, 2, 3, 4]);
-    expect(frames.every((frame) => frame.width === 32 && frame.height === 24 && frame.rgb.length === 32 * 24 * 3)).toBe(true);
+    expect(frames.every((frame) => frame.width === 40 && frame.height === 30 && frame.rgb.length === 40 * 30 * 3)).toBe(true);
+  });
+
+  it("a 16:9 camera fits the service's 640×640 box undistorted: 640×360, its square still square", async () => {
+    const file = path.join(dir, 'square-16x9.mp4');
+    await makeSquareClip(file, 3, 10);
+    const source = recorded('file-16x9', `file://${file}`, 10, { maxSize: DEFAULT_MAX_FRAME_SIZE });
+    source.start();
+    const frames = await drain(source);
+    expect(frames.map((frame) => [frame.width, frame.height])).toEqual([[640, 360], [640, 360], [640, 360]]);
+    // Scaled by exactly 1/2 on both axes: 240×240 at (520, 240) becomes 120×120 at (260, 120) (H.264 edges: ±2 px).
+    const scale = 640 / SQUARE_CLIP.width;
+    const { square } = SQUARE_CLIP;
+    for (const frame of frames) {
+      const box = brightBox(frame);
+      expect(Math.abs(box.x - square.x * scale)).toBeLessThanOrEqual(2);
+      expect(Math.abs(box.y - square.y * scale)).toBeLessThanOrEqual(2);
+      expect(Math.abs(box.w - square.side * scale)).toBeLessThanOrEqual(2);
+      expect(Math.abs(box.h - square.side * scale)).toBeLessThanOrEqual(2);
+    }
+  });
+
+  it('frames smaller than the maximum size are not scaled up, and portrait cameras fit by their height', async () => {
+    const small = recorded('small', 'videotestsrc://ball?width=320&height=240&fps=10&frames=1&live=false', 10, { maxSize: DEFAULT_MAX_FRAME_SIZE });
+    const portrait = recorded('portrait', 'videotestsrc://ball?width=720&height=1280&fps=10&frames=1&live=false', 10, { maxSize: DEFAULT_MAX_FRAME_SIZE });
+    small.start();
+    portrait.start();
+    const [smallFrames, portraitFrames] = await Promise.all([drain(small), drain(portrait)]);
+    expect(timeline(smallFrames)).toEqual([[0, 0, 320, 240]]);
+    expect(timeline(portraitFrames)).toEqual([[0, 0, 360, 640]]);
   });
 
   it('an image folder is read in name order, JPEG and PNG alike, one frame per image', async () => {
