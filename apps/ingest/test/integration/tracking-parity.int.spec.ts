@@ -99,10 +99,19 @@ describe('DeepSORT parity with the reference implementation', () => {
       expect(metrics.idf1).toBeGreaterThan(0);
       expect(metrics.idf1).toBeLessThanOrEqual(1);
     }
+    // Same ids and boxes frame by frame, so motmetrics scores both the same: every count equal, the ratios to rounding.
+    expect({ idSwitches: our.id_switches, falsePositives: our.false_positives, misses: our.misses }).toEqual({
+      idSwitches: ref.id_switches,
+      falsePositives: ref.false_positives,
+      misses: ref.misses,
+    });
+    expect(our.mota).toBeCloseTo(ref.mota, 9);
+    expect(our.idf1).toBeCloseTo(ref.idf1, 9);
     const detections = frames.reduce((sum, frame) => sum + frame.detections.length, 0);
     report.push(
       `  ${name} (${frames.length} frames, ${detections} detections, ${tracksCompared} track states, max box error ${maxBoxError.toExponential(1)} px): ` +
-        `ours MOTA ${our.mota.toFixed(3)} IDF1 ${our.idf1.toFixed(3)} IDsw ${our.id_switches} | reference MOTA ${ref.mota.toFixed(3)} IDF1 ${ref.idf1.toFixed(3)} IDsw ${ref.id_switches}`,
+        `ours MOTA ${our.mota.toFixed(4)} IDF1 ${our.idf1.toFixed(4)} IDsw ${our.id_switches} FP ${our.false_positives} FN ${our.misses} | ` +
+        `reference MOTA ${ref.mota.toFixed(4)} IDF1 ${ref.idf1.toFixed(4)} IDsw ${ref.id_switches} FP ${ref.false_positives} FN ${ref.misses}`,
     );
   });
 
