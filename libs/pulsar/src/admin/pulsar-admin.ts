@@ -86,6 +86,13 @@ export class PulsarAdmin {
     await this.call('POST', `/admin/v2/namespaces/${namespace}/retention`, policy);
   }
 
+  /** The namespace's retention policy; undefined when it has none of its own (the broker default applies). */
+  async getRetention(namespace: string): Promise<RetentionPolicy | undefined> {
+    const value = (await this.call('GET', `/admin/v2/namespaces/${namespace}/retention`)) as Partial<RetentionPolicy> | undefined;
+    if (typeof value?.retentionTimeInMinutes !== 'number' || typeof value.retentionSizeInMB !== 'number') return undefined;
+    return { retentionTimeInMinutes: value.retentionTimeInMinutes, retentionSizeInMB: value.retentionSizeInMB };
+  }
+
   async createPartitionedTopic(topic: string, partitions: number): Promise<void> {
     await this.call('PUT', `${this.topicPath(topic)}/partitions`, partitions);
   }

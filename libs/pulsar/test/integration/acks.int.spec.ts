@@ -93,6 +93,21 @@ describe('acknowledgements, negative acks and dead letters', () => {
     await consumer.close();
   });
 
+  it('a negatively acknowledged message is not redelivered before the configured delay', async () => {
+    const topic = ns.topic('nack-delay');
+    const consumer = await client.subscribe({ topic, subscription: 's', subscriptionType: 'Shared', subscriptionInitialPosition: 'earliest', negativeAckRedeliveryDelayMs: 1500 });
+    await publish(topic, 1);
+    const first = await consumer.receive(10_000);
+    consumer.negativeAcknowledge(first);
+    // Nothing may arrive within the first 800 ms of the 1500 ms delay; a slow machine only makes
+    // the redelivery later, never earlier, so this cannot flake.
+    await expect(consumer.receive(800)).rejects.toMatchObject({ code: 'Timeout' });
+    const again = await consumer.receive(10_000);
+    expect({ text: text(again), redeliveryCount: again.redeliveryCount }).toEqual({ text: 'm0', redeliveryCount: 1 });
+    consumer.acknowledge(again);
+    await consumer.close();
+  });
+
   it('after maxRedeliverCount redeliveries a message goes to the dead-letter topic and is acked', async () => {
     const topic = ns.topic('dlq');
     const deadLetterTopic = `${topic}-dead`;

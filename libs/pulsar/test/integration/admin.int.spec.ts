@@ -21,4 +21,18 @@ describe('PulsarAdmin', () => {
     const deleted = await fetch(`${endpoints.pulsarAdminUrl}/admin/v2/tenants/${tenant}`, { method: 'DELETE' });
     expect(deleted.ok).toBe(true);
   });
+
+  it('sets a namespace retention policy that reads back, and changes it', async () => {
+    const namespace = `public/${uniqueName('retention')}`;
+    await admin.createNamespace(namespace);
+    try {
+      expect(await admin.getRetention(namespace)).toBeUndefined();
+      await admin.setRetention(namespace, { retentionTimeInMinutes: 90, retentionSizeInMB: -1 });
+      expect(await admin.getRetention(namespace)).toEqual({ retentionTimeInMinutes: 90, retentionSizeInMB: -1 });
+      await admin.setRetention(namespace, { retentionTimeInMinutes: -1, retentionSizeInMB: 512 });
+      expect(await admin.getRetention(namespace)).toEqual({ retentionTimeInMinutes: -1, retentionSizeInMB: 512 });
+    } finally {
+      await admin.deleteNamespace(namespace, false); // empty; this broker refuses forced deletion
+    }
+  });
 });

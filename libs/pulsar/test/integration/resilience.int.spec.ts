@@ -1,5 +1,6 @@
 // The broker-restart case drives the local stack's own restart; tests may use the stack tool.
 import { restartService, stackContext, status } from '@retail/stack';
+import { Registry } from 'prom-client';
 import { MessageId, type Consumer, type Producer, type PulsarClient } from '../../src/index';
 import { admin, freshNamespace, newClient, text, waitFor, waitForDeduplication } from './helpers';
 
@@ -8,10 +9,20 @@ type Disruption = (parties: { consumer: Consumer; producer: Producer }) => Promi
 describe('reconnection', () => {
   let ns: Awaited<ReturnType<typeof freshNamespace>>;
   let client: PulsarClient;
+  const metricsRegistry = new Registry();
+
+  /** The value of one series of the client's metrics (0 when it has none yet). */
+  async function metric(name: string, labels: Record<string, string>): Promise<number> {
+    const values = (await metricsRegistry.getMetricsAsJSON()).find((m) => m.name === name.replace(/_count$/, ''))?.values ?? [];
+    const series = values.find(
+      (v) => ((v as { metricName?: string }).metricName ?? name) === name && Object.entries(labels).every(([k, value]) => v.labels[k] === value),
+    );
+    return series?.value ?? 0;
+  }
 
   beforeAll(async () => {
     ns = await freshNamespace('resilience', (namespace) => admin.setDeduplication(namespace, true));
-    client = newClient({ initialBackoffMs: 50, maxBackoffMs: 1000 });
+    client = newClient({ initialBackoffMs: 50, maxBackoffMs: 1000, metricsRegistry });
   });
   afterAll(async () => {
     await client?.close();
@@ -47,6 +58,7 @@ describe('reconnection', () => {
 
   it('producer and consumer carry on through a topic unload and a dropped connection', async () => {
     const topic = ns.topic('unload');
+    const reconnectsBefore = { producer: await metric('pulsar_client_reconnects_total', { kind: 'producer' }), consumer: await metric('pulsar_client_reconnects_total', { kind: 'consumer' }) };
     const received = await streamThrough(topic, 200, {
       3: () => admin.unloadTopic(topic),
       6: async ({ consumer }) => consumer.partitionConsumers[0]!.currentConnection?.close(),
@@ -58,6 +70,14 @@ describe('reconnection', () => {
     while (await reader.hasMessageAvailable()) stored.push(text(await reader.readNext(10_000)));
     await reader.close();
     expect(stored).toEqual(Array.from({ length: 200 }, (_, i) => `m${i}`));
+
+    // The metrics saw it: both sides reconnected (the unload, then the dropped connection, which
+    // the producer shares), every message was sent once, and each send receipt was timed.
+    expect(await metric('pulsar_client_reconnects_total', { kind: 'consumer' })).toBeGreaterThanOrEqual(reconnectsBefore.consumer + 2);
+    expect(await metric('pulsar_client_reconnects_total', { kind: 'producer' })).toBeGreaterThanOrEqual(reconnectsBefore.producer + 1);
+    expect(await metric('pulsar_client_messages_sent_total', { topic })).toBe(200);
+    // Rounds of 20 are awaited one after the other, so there is at least one receipt per round.
+    expect(await metric('pulsar_client_publish_latency_seconds_count', { topic })).toBeGreaterThanOrEqual(10);
   });
 
   // Restarting the shared broker disturbs everyone using the stack at that moment, so this runs

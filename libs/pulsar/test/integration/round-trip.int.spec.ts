@@ -148,6 +148,31 @@ describe('pulsar round trip', () => {
     await producer.close();
   });
 
+  it('seek by publish time delivers the first message published at or after it', async () => {
+    const topic = ns.topic('seek-time');
+    const producer = await client.createProducer({ topic, batchingEnabled: false });
+    for (let i = 0; i < 10; i++) {
+      await producer.send(`m${i}`);
+      // Publish time is stamped in ms before the send resolves: once the clock has moved past the
+      // resolution, the next message gets a later one.
+      const sentBy = Date.now();
+      await waitFor(() => Date.now() > sentBy, 'the millisecond clock to advance', 5_000);
+    }
+    const consumer = await client.subscribe({ topic, subscription: 'time-seeker', subscriptionInitialPosition: 'earliest' });
+    const messages = await receiveN(consumer, 10);
+    expect(messages.map((m) => text(m))).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
+    const publishTimes = messages.map((m) => m.publishTime);
+    expect(new Set(publishTimes).size).toBe(10);
+
+    await consumer.seek(publishTimes[5]!);
+    expect(text(await consumer.receive(10_000))).toBe('m5');
+    expect(text(await consumer.receive(10_000))).toBe('m6');
+    await consumer.seek(publishTimes[2]!); // backwards
+    expect(text(await consumer.receive(10_000))).toBe('m2');
+    await consumer.close();
+    await producer.close();
+  });
+
   it('applies backpressure when the pending queue is full, or fails fast if configured', async () => {
     const topic = ns.topic('backpressure');
     const producer = await client.createProducer({ topic, maxPendingMessages: 5, batchingEnabled: false });
