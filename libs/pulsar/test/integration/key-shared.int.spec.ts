@@ -1,5 +1,6 @@
 import { internals } from '../../src/client';
 import type { Consumer, Message, PulsarClient } from '../../src/index';
+import { interopClasspath, runJava } from '../interop/java-client';
 import { freshNamespace, newClient, text, waitFor } from './helpers';
 
 /** Collects messages from a consumer in the background until stopped. */
@@ -30,8 +31,9 @@ describe('Key_Shared subscriptions', () => {
   };
 
   beforeAll(async () => {
+    interopClasspath(); // compiles Interop.java once, outside a test's time budget
     ns = await freshNamespace('ks');
-  });
+  }, 120_000);
   afterAll(async () => {
     await Promise.allSettled(clients.map((c) => c.close()));
     await ns?.cleanup();
@@ -120,5 +122,51 @@ describe('Key_Shared subscriptions', () => {
     await Promise.all(loops.map((l) => l.done));
     for (const m of heldByC) expect(acked.has(m)).toBe(true);
     await producer.close();
+  });
+
+  it.each([
+    ['key-based batches', { batcher: 'keyBased' as const, batchingMaxPublishDelayMs: 5 }],
+    ['unbatched messages', { batchingEnabled: false }],
+  ])('sticky consumers get the keys whose Java/broker sticky hash is in their range (%s)', async (_name, batching) => {
+    const topic = ns.topic('sticky-hash');
+    const shared = client();
+    const ranges: Array<[number, number]> = [
+      [0, 32767],
+      [32768, 65535],
+    ];
+    const consumers = await Promise.all(
+      ranges.map((range, i) =>
+        shared.subscribe({ topic, subscription: 'ks', subscriptionType: 'KeyShared', keySharedPolicy: { mode: 'sticky', ranges: [range] }, consumerName: `r${i}`, subscriptionInitialPosition: 'earliest' }),
+      ),
+    );
+    // Every third message also has an ordering key, which the broker hashes instead of the partition key.
+    const messages = Array.from({ length: 60 }, (_, i) => {
+      const key = `store-${(i * 53) % 400}/camera-${(i % 9) + 1}`;
+      return { key, orderingKey: i % 3 === 0 ? `order-${i}` : undefined };
+    });
+    const stickyKeys = messages.map((m) => m.orderingKey ?? m.key);
+    // The oracle is Java's Murmur3_32Hash, computed as the broker does (Interop.java route).
+    const hashes = await runJava(['route', '1', ...stickyKeys]).done;
+    const stickyHashOf = new Map(hashes.map((line) => [line.key as string, line.stickyHash as number]));
+    const expectedConsumer = (stickyKey: string) => ranges.findIndex(([start, end]) => stickyHashOf.get(stickyKey)! >= start && stickyHashOf.get(stickyKey)! <= end);
+    expect(new Set(stickyKeys.map(expectedConsumer))).toEqual(new Set([0, 1]));
+
+    const producer = await shared.createProducer({ topic, ...batching });
+    await Promise.all(messages.map(({ key, orderingKey }, i) => producer.send({ key, ...(orderingKey ? { orderingKey } : {}), data: String(i) })));
+
+    const receivedBy = new Map<number, number>();
+    const loops = consumers.map((consumer, c) =>
+      collect(consumer, (m) => {
+        receivedBy.set(Number(text(m)), c);
+        consumer.acknowledge(m);
+      }),
+    );
+    await waitFor(() => receivedBy.size === messages.length, `all ${messages.length} messages`);
+    loops.forEach((l) => l.stop());
+    await Promise.all(loops.map((l) => l.done));
+    const actual = messages.map((_, i) => ({ message: i, stickyKey: stickyKeys[i], consumer: receivedBy.get(i) }));
+    expect(actual).toEqual(messages.map((_, i) => ({ message: i, stickyKey: stickyKeys[i], consumer: expectedConsumer(stickyKeys[i]!) })));
+    await producer.close();
+    await Promise.all(consumers.map((c) => c.close()));
   });
 });

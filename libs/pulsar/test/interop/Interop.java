@@ -10,7 +10,9 @@
 //       String.hashCode and the message id (whose partition the Java router chose)
 //   route <partitions> <key>...
 //       no broker: prints String.hashCode, JavaStringHash.makeHash and the default router's
-//       partition (MathUtils.signSafeMod) per key; the source of the unit tests' routing fixtures
+//       partition (MathUtils.signSafeMod) per key; the source of the unit tests' routing fixtures.
+//       Also the Key_Shared sticky hash the 4.0.7 broker gives the key as a sticky key
+//       (StickyKeyConsumerSelectorUtils: Murmur3_32Hash of the UTF-8 bytes mod 65536, 0 taken as 1)
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,6 +33,7 @@ import org.apache.pulsar.client.api.SubscriptionInitialPosition;
 import org.apache.pulsar.client.api.SubscriptionType;
 import org.apache.pulsar.client.impl.JavaStringHash;
 import org.apache.pulsar.client.util.MathUtils;
+import org.apache.pulsar.common.util.Murmur3_32Hash;
 
 public final class Interop {
     public static void main(String[] args) throws Exception {
@@ -95,8 +98,14 @@ public final class Interop {
         for (String key : keys) {
             int hash = JavaStringHash.getInstance().makeHash(key);
             System.out.println("{\"key\":" + quote(key) + ",\"hashCode\":" + key.hashCode() + ",\"makeHash\":" + hash
-                    + ",\"partition\":" + MathUtils.signSafeMod(hash, partitions) + "}");
+                    + ",\"partition\":" + MathUtils.signSafeMod(hash, partitions) + ",\"stickyHash\":" + stickyHash(key) + "}");
         }
+    }
+
+    /** As the broker's StickyKeyConsumerSelectorUtils.makeStickyKeyHash over the full range 0..65535 (a package-private class). */
+    static int stickyHash(String stickyKey) {
+        int hash = Murmur3_32Hash.getInstance().makeHash(stickyKey.getBytes(StandardCharsets.UTF_8)) % 65536;
+        return hash == 0 ? 1 : hash;
     }
 
     static void consume(PulsarClient client, String topic, String subscription, int count, int timeoutSeconds) throws Exception {
