@@ -1,8 +1,9 @@
 // Where an append's time goes: runs N appends of the bench's DetectionEvent batches (after 20
 // warm-up appends) with the S3 FileIO and the catalog wrapped in timers, and prints the time per
-// phase (`--pipelined`: overlapping, as the benchmark runs them). Run it under
+// phase (`--pipelined [--depth 2]`: overlapping, as the benchmark runs them; `--worker`: Parquet
+// encoded on a worker thread). Run it under
 // `node --cpu-prof --import tsx bench/iceberg/profile-append.ts` for a CPU profile as well.
-import { FileIOResolver, loadOrCreateTableWithIds, RestCatalog, TableWriter, type FileIO, type NestedField, type PartitionField } from '@retail/iceberg';
+import { FileIOResolver, loadOrCreateTableWithIds, RestCatalog, TableWriter, type FileIO, type NestedField, type PartitionField, workerParquetEncoder } from '@retail/iceberg';
 import { arrowRecordBatchOf, DetectionEvent, icebergPartitionSpecOf, icebergSchemaOf } from '@retail/schema';
 import { stackEndpoints } from '@retail/stack';
 import { detections } from './detections';
@@ -53,7 +54,12 @@ async function main(): Promise<void> {
       partitionFields: icebergPartitionSpecOf(DetectionEvent).fields as PartitionField[],
     });
     const batches = Array.from({ length: appends + 20 }, (_, b) => arrowRecordBatchOf(DetectionEvent, detections(rows, b * rows)));
-    const writer = new TableWriter({ catalog: timedCatalog, io, table: await catalog.loadTable(identifier) });
+    const writer = new TableWriter({
+      catalog: timedCatalog,
+      io,
+      table: await catalog.loadTable(identifier),
+      ...(process.argv.includes('--worker') ? { encoder: workerParquetEncoder() } : {}),
+    });
     for (const batch of batches.slice(0, 20)) {
       await writer.write(batch);
       await writer.commit(); // warm-up: the JIT optimises the hot paths over the first appends

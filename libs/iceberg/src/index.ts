@@ -22,6 +22,7 @@ export { readManifest, writeManifest } from './avro/manifest';
 export { readManifestList, writeManifestList } from './avro/manifest-list';
 export { icebergSchemaToArrow, conformBatch, PARQUET_FIELD_ID_KEY } from './parquet/arrow-schema';
 export { MetricsCollector, type FileMetrics } from './stats/column-stats';
+export { inlineParquetEncoder, workerParquetEncoder, type ParquetEncoder } from './parquet/encoder';
 
 export {
   RestCatalog,

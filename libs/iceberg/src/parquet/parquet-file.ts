@@ -50,25 +50,47 @@ export function dictionaryColumnPaths(schema: arrow.Schema): string[] {
 }
 
 const dictionaryPathsBySchema = new WeakMap<arrow.Schema, string[]>();
+const CREATED_BY = 'retail-lakehouse @retail/iceberg';
+
+/** Everything the Parquet writer is configured with, as plain data (it travels to the encoder worker). */
+export interface ParquetSettings {
+  compression: Compression;
+  maxRowGroupRows: number;
+  /** Columns written with a dictionary; every other column is written without. */
+  dictionaryPaths: string[];
+  createdBy: string;
+}
+
+export function parquetSettings(schema: arrow.Schema, options: ParquetWriteOptions = {}): ParquetSettings {
+  let paths = dictionaryPathsBySchema.get(schema);
+  if (!paths) dictionaryPathsBySchema.set(schema, (paths = dictionaryColumnPaths(schema)));
+  return {
+    compression: options.compression ?? Compression.ZSTD,
+    maxRowGroupRows: options.maxRowGroupRows ?? DEFAULT_MAX_ROW_GROUP_ROWS,
+    dictionaryPaths: paths,
+    createdBy: CREATED_BY,
+  };
+}
+
+/** Encodes an Arrow IPC stream (batches carrying `PARQUET:field_id` metadata) as one Parquet file. */
+export function encodeParquetIpc(ipc: Uint8Array, settings: ParquetSettings): Uint8Array {
+  let builder = new WriterPropertiesBuilder()
+    .setCompression(settings.compression)
+    .setMaxRowGroupSize(settings.maxRowGroupRows)
+    .setDictionaryEnabled(false)
+    .setCreatedBy(settings.createdBy);
+  for (const path of settings.dictionaryPaths) builder = builder.setColumnDictionaryEnabled(path, true);
+  return writeParquet(WasmTable.fromIPCStream(ipc), builder.build());
+}
 
 /**
- * Encodes Arrow batches (already carrying `PARQUET:field_id` metadata) as one Parquet file.
- * parquet-wasm writes whole files from an Arrow IPC stream, so the file is built in memory.
+ * Encodes Arrow batches as one Parquet file on the calling thread. parquet-wasm writes whole
+ * files from an Arrow IPC stream, so the file is built in memory.
  */
 export function writeParquetBytes(
   schema: arrow.Schema,
   batches: arrow.RecordBatch[],
   options: ParquetWriteOptions = {},
 ): Uint8Array {
-  const ipc = arrow.tableToIPC(new arrow.Table(schema, batches), 'stream');
-  const table = WasmTable.fromIPCStream(ipc);
-  let paths = dictionaryPathsBySchema.get(schema);
-  if (!paths) dictionaryPathsBySchema.set(schema, (paths = dictionaryColumnPaths(schema)));
-  let builder = new WriterPropertiesBuilder()
-    .setCompression(options.compression ?? Compression.ZSTD)
-    .setMaxRowGroupSize(options.maxRowGroupRows ?? DEFAULT_MAX_ROW_GROUP_ROWS)
-    .setDictionaryEnabled(false)
-    .setCreatedBy('retail-lakehouse @retail/iceberg');
-  for (const path of paths) builder = builder.setColumnDictionaryEnabled(path, true);
-  return writeParquet(table, builder.build());
+  return encodeParquetIpc(arrow.tableToIPC(new arrow.Table(schema, batches), 'stream'), parquetSettings(schema, options));
 }

@@ -1,7 +1,8 @@
 import type * as arrow from 'apache-arrow';
 import { MetricsCollector, type FileMetrics } from '../stats/column-stats';
 import type { Schema } from '../spec/types';
-import { writeParquetBytes, type ParquetWriteOptions } from './parquet-file';
+import { inlineParquetEncoder, type ParquetEncoder } from './encoder';
+import type { ParquetWriteOptions } from './parquet-file';
 
 export interface ClosedFile {
   bytes: Uint8Array;
@@ -13,6 +14,8 @@ export interface RollingWriterOptions extends ParquetWriteOptions {
   targetFileSizeBytes: number;
   /** Called with each finished file (upload it, record its DataFile). */
   onFile: (file: ClosedFile) => Promise<void>;
+  /** Defaults to encoding on the calling thread. */
+  encoder?: ParquetEncoder;
 }
 
 /**
@@ -47,13 +50,22 @@ export class RollingParquetWriter {
     if (this.bufferedBytes * this.compressionRatio >= this.options.targetFileSizeBytes) await this.flush();
   }
 
-  /** Writes whatever is buffered as one file (no-op when empty). */
-  async flush(): Promise<void> {
-    if (this.batches.length === 0) return;
-    const bytes = writeParquetBytes(this.arrowSchema, this.batches, this.options);
+  /**
+   * Writes whatever is buffered as one file (no-op when empty). `encoded` runs once the file's
+   * bytes exist and `onFile` has started with them (before the upload ends), or right away when
+   * there is nothing to write.
+   */
+  async flush(encoded?: () => void): Promise<void> {
+    if (this.batches.length === 0) {
+      encoded?.();
+      return;
+    }
+    const bytes = await (this.options.encoder ?? inlineParquetEncoder).encode(this.arrowSchema, this.batches, this.options);
     const metrics = this.metrics.metrics();
     // Forget the rows only once the file is stored: a failed upload is retried by the next flush.
-    await this.options.onFile({ bytes, metrics });
+    const stored = this.options.onFile({ bytes, metrics });
+    encoded?.();
+    await stored;
     if (this.bufferedBytes > 0) this.compressionRatio = Math.max(0.01, bytes.byteLength / this.bufferedBytes);
     this.batches = [];
     this.bufferedBytes = 0;

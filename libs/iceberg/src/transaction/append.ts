@@ -96,18 +96,24 @@ export class AppendCommit implements PendingCommit {
 
   /**
    * Writes this append's manifest list ahead of time, on the assumption that `parent` (the
-   * previous append of a pipeline, built but not yet committed) lands. `build` uses it only if
-   * the metadata it builds on really has that parent and sequence number; otherwise it writes a
-   * fresh list as usual (the speculative one stays an unreferenced file).
+   * previous append of a pipeline, built or itself speculated, not yet committed) lands. `build`
+   * uses it only if the metadata it builds on really has that parent and sequence number;
+   * otherwise it writes a fresh list as usual (the speculative one stays an unreferenced file).
+   * Returns the snapshot this append would add, for the next append to speculate on.
    */
-  async speculate(parent: PlannedSnapshot, base: TableMetadata): Promise<void> {
-    const added = await this.writeAddedManifest(base, parent.metadataDir);
+  speculate(parent: PlannedSnapshot): { planned: PlannedSnapshot; written: Promise<void> } {
+    const added = this.addedManifest;
+    if (this.options.dataFiles.length > 0 && !added) throw new ValidationError('prepare the append before speculating on its parent');
     const sequenceNumber = parent.sequenceNumber + 1;
     const manifests: ManifestFile[] = [...(added ? [{ ...added, sequenceNumber, minSequenceNumber: sequenceNumber }] : []), ...parent.manifests];
     // The parent's id in the name: a list written for another parent never overwrites this one.
     const path = `${parent.metadataDir}/snap-${this.snapshotId}-p${parent.snapshotId}-${this.commitId}.avro`;
-    await this.options.io.write(path, writeManifestList({ snapshotId: this.snapshotId, parentSnapshotId: parent.snapshotId, sequenceNumber, manifests }));
-    this.speculative = { parentId: parent.snapshotId, sequenceNumber, metadataDir: parent.metadataDir, path, manifests };
+    const written = this.options.io
+      .write(path, writeManifestList({ snapshotId: this.snapshotId, parentSnapshotId: parent.snapshotId, sequenceNumber, manifests }))
+      .then(() => {
+        this.speculative = { parentId: parent.snapshotId, sequenceNumber, metadataDir: parent.metadataDir, path, manifests };
+      });
+    return { planned: { snapshotId: this.snapshotId, sequenceNumber, manifests, metadataDir: parent.metadataDir }, written };
   }
 
   landedIn(metadata: TableMetadata): boolean {

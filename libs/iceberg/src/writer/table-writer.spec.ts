@@ -208,8 +208,10 @@ describe('TableWriter', () => {
     ]);
     expect(results.map((r) => r.snapshotId)).toEqual(snapshots.map((s) => s['snapshot-id']));
     expect(snapshots.slice(1).map((s) => s['parent-snapshot-id'])).toEqual(snapshots.slice(0, -1).map((s) => s['snapshot-id']));
-    // The second append's list was written for its parent while the first commit was in flight.
-    expect(snapshots[1]!['manifest-list']).toContain(`snap-${snapshots[1]!['snapshot-id']}-p${snapshots[0]!['snapshot-id']}-`);
+    // The second and third appends' lists were written for their parents while the first commit was in flight.
+    for (const i of [1, 2]) {
+      expect(snapshots[i]!['manifest-list']).toContain(`snap-${snapshots[i]!['snapshot-id']}-p${snapshots[i - 1]!['snapshot-id']}-`);
+    }
     const head = readManifestList(await catalog.io.read(snapshots[2]!['manifest-list']));
     expect(head.map((m) => m.sequenceNumber)).toEqual([3, 2, 1]);
     expect(catalog.metadata['last-sequence-number']).toBe(3);

@@ -4,11 +4,12 @@ import type { LoadedTable, TableIdentifier } from '../catalog/rest/client';
 import { ValidationError } from '../errors';
 import type { FileIO } from '../io/file-io';
 import { conformBatch, icebergSchemaToArrow } from '../parquet/arrow-schema';
+import { inlineParquetEncoder, type ParquetEncoder } from '../parquet/encoder';
 import { compressionFromProperties } from '../parquet/parquet-file';
 import { RollingParquetWriter } from '../parquet/rolling-writer';
 import { bindPartitionSpec, partitionPath, type BoundPartitionSpec } from '../spec/partition';
 import { currentSchema, defaultSpec } from '../spec/schema';
-import { DataFileContent, type DataFile, type ManifestFile, type PartitionTuple, type Schema, type TableMetadata } from '../spec/types';
+import { DataFileContent, type DataFile, type ManifestFile, type PartitionTuple, type Schema, type SnapshotId, type TableMetadata } from '../spec/types';
 import { AppendCommit, type PlannedSnapshot } from '../transaction/append';
 import { AppendGroup } from '../transaction/append-group';
 import { commitWithRetries, type CommitCatalog, type CommitLoopOptions, type CommitOutcome } from '../transaction/commit-loop';
@@ -28,6 +29,8 @@ export interface TableWriterOptions {
   commit?: CommitLoopOptions;
   /** Prefix of data file names, e.g. the writer id, to tell files apart when debugging. */
   filePrefix?: string;
+  /** Defaults to encoding on the calling thread; `workerParquetEncoder()` moves it to a worker thread. */
+  encoder?: ParquetEncoder;
 }
 
 export interface AppendRequest {
@@ -77,6 +80,8 @@ interface QueuedAppend {
   planned?: PlannedSnapshot;
   /** This entry's manifest list written ahead on the previous entry's plan. */
   speculation?: Promise<void>;
+  /** The parent snapshot id that speculation assumed. */
+  speculatedOn?: SnapshotId;
 }
 
 /**
@@ -194,6 +199,7 @@ export class TableWriter {
     return new RollingParquetWriter(this.arrowSchema, this.schema, {
       targetFileSizeBytes: this.targetFileSize(),
       compression: compressionFromProperties(this.table.metadata.properties),
+      encoder: this.options.encoder ?? inlineParquetEncoder,
       onFile: async ({ bytes, metrics }) => {
         const order = this.fileCounter++;
         const name = `${this.options.filePrefix ? `${this.options.filePrefix}-` : ''}${this.runId}-${order}.parquet`;
@@ -226,22 +232,34 @@ export class TableWriter {
   }
 
   /**
-   * Closes a generation's open files: encodes them (synchronously, one after the other) and
-   * starts their uploads, then runs `whileUploading` with the complete file list, concurrently
-   * with the uploads. Resolves once every row belongs to a stored data file.
+   * Closes a generation's open files: encodes them and starts their uploads, then, once all are
+   * encoded, runs `whileUploading` with the complete file list, concurrently with the uploads.
+   * Resolves once every row belongs to a stored data file.
    */
   private async flushGeneration<T>(generation: Generation, whileUploading: (files: DataFile[]) => Promise<T>): Promise<T> {
-    const uploads = [...generation.partitions.values()].map((open) => open.writer.flush());
+    const partitions = [...generation.partitions.values()];
+    let encodedAll!: () => void;
+    const allEncoded = new Promise<void>((resolve) => (encodedAll = resolve));
+    let remaining = partitions.length;
+    if (remaining === 0) encodedAll();
+    const onEncoded = () => {
+      if (--remaining === 0) encodedAll();
+    };
+    const uploads = Promise.allSettled(partitions.map((open) => open.writer.flush(onEncoded)));
+    // An encoding that fails never reports: the settled uploads end the wait then.
+    await Promise.race([allEncoded, uploads]);
     const byOrder = (a: DataFile, b: DataFile) => (this.fileOrder.get(a) ?? 0) - (this.fileOrder.get(b) ?? 0);
-    // Files are listed in the order they were written.
-    const files = [...generation.encoded].sort(byOrder);
-    const alongside = whileUploading(files);
+    const alongside = remaining === 0 ? whileUploading([...generation.encoded].sort(byOrder)) : undefined;
+    alongside?.catch(() => undefined); // reported below, after every upload settled
     // Wait for every upload before reporting a failure: a retry must not race an upload in flight.
-    const settled = await Promise.allSettled([...uploads, alongside]);
-    const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (failed) throw failed.reason;
+    const failed = (await uploads).find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await alongside?.catch(() => undefined);
+      throw failed.reason;
+    }
+    // Files are listed in the order they were written.
     generation.files.sort(byOrder);
-    return alongside;
+    return alongside!;
   }
 
   /**
@@ -343,8 +361,13 @@ export class TableWriter {
     const planned = entry.planned;
     const next = this.queue[this.queue.indexOf(entry) + 1];
     if (!planned || entry.result || !next?.append || next.attempted) return;
-    const speculation = next.append.speculate(planned, this.table.metadata);
-    next.speculation = speculation.catch(() => undefined); // only an optimisation: build writes its own list
+    if (next.planned?.snapshotId === next.append.snapshotId && next.speculatedOn === planned.snapshotId) return; // done already
+    const { planned: nextPlanned, written } = next.append.speculate(planned);
+    next.speculatedOn = planned.snapshotId;
+    next.speculation = written.catch(() => undefined); // only an optimisation: build writes its own list
+    // Down the queue: each staged append's list is ready for the one before it, so a group of them goes out without uploads.
+    next.planned = nextPlanned;
+    this.speculateAfter(next);
   }
 
   /**
