@@ -413,6 +413,7 @@ export class PartitionConsumer implements ConsumerListener, Reconnectable {
       await sink.send({
         data: message.data,
         ...(message.key !== undefined ? { key: message.key } : {}),
+        ...(message.orderingKey ? { orderingKey: message.orderingKey } : {}),
         properties: { ...message.properties, REAL_TOPIC: this.topic, ORIGIN_MESSAGE_ID: message.messageId.toString() },
         ...(message.eventTime !== undefined ? { eventTime: message.eventTime } : {}),
       });

@@ -121,7 +121,7 @@ describe('acknowledgements, negative acks and dead letters', () => {
       deadLetterPolicy: { maxRedeliverCount: 2, deadLetterTopic },
     });
     const producer = await client.createProducer({ topic, batchingEnabled: false });
-    const id = await producer.send({ data: 'poison', key: 'k1', properties: { origin: 'test' } });
+    const id = await producer.send({ data: 'poison', key: 'k1', orderingKey: 'o1', properties: { origin: 'test' } });
 
     const counts: number[] = [];
     for (let i = 0; i < 3; i++) {
@@ -134,6 +134,7 @@ describe('acknowledgements, negative acks and dead letters', () => {
     const dead = await dlqConsumer.receive(15_000);
     expect(text(dead)).toBe('poison');
     expect(dead.key).toBe('k1');
+    expect(dead.orderingKey?.toString()).toBe('o1'); // as Java's DLQ producer, so Key_Shared on the DLQ hashes the same key
     expect(dead.properties).toMatchObject({ origin: 'test', REAL_TOPIC: topic, ORIGIN_MESSAGE_ID: id.toString() });
     await waitFor(async () => (await backlog(topic, 's')) === 0, 'the original to be acked');
     await expect(consumer.receive(300)).rejects.toMatchObject({ code: 'Timeout' });
