@@ -89,7 +89,7 @@ interface AppendFigures {
  * and upload; those already staged when the catalog answers go out in the next request together
  * (each still its own snapshot).
  */
-const PIPELINE_DEPTH = 4;
+const PIPELINE_DEPTH = 8;
 /** Untimed appends before the figures, on both sides: V8 optimises our hot paths over the first ones. */
 const WARMUP_APPENDS = 10;
 
