@@ -40,3 +40,13 @@ describe('recordBatchOfRows', () => {
     expect(() => recordBatchOfRows(ItemCount as unknown as RecordType, [broken])).toThrow(/store_id: required but null in row 0/);
   });
 });
+
+describe('recordBatchOfRows 64-bit columns', () => {
+  it('writes negative, large and boundary values like BigInt would', () => {
+    const values = [0, -1, 1, 2 ** 32 - 1, 2 ** 32, -(2 ** 32), -(2 ** 32) - 1, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, 1_777_593_600_123_456];
+    const rows = values.map((big) => ({ ...ALL_TYPES_ROWS[0]!, big, at: Math.abs(big) }));
+    const batch = recordBatchOfRows(AllTypes as unknown as RecordType, rows as unknown as Record<string, unknown>[]);
+    expect(Array.from({ length: values.length }, (_, i) => batch.getChild('big')!.get(i) as bigint)).toEqual(values.map((v) => BigInt(v)));
+    expect(ipc(batch).equals(ipc(arrowRecordBatchOf(AllTypes, rows as never)))).toBe(true);
+  });
+});

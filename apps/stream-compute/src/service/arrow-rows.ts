@@ -119,13 +119,23 @@ function fill<T extends Int32Array | Float32Array | Float64Array>(out: T, values
   return out;
 }
 
+const TWO_32 = 2 ** 32;
+
+/**
+ * 64-bit integers (times in µs, ids) written as two 32-bit halves: contract values are safe
+ * integers, and a BigInt per value was most of this column's cost and garbage.
+ */
 function int64s(values: readonly unknown[]): BigInt64Array {
   const length = values.length;
   const out = new BigInt64Array(length);
+  const halves = new Uint32Array(out.buffer, out.byteOffset, length * 2);
   for (let i = 0; i < length; i++) {
     const value = values[i];
-    if (typeof value === 'number') out[i] = BigInt(value);
-    else if (typeof value === 'bigint') out[i] = value;
+    if (typeof value === 'number') {
+      const high = Math.floor(value / TWO_32);
+      halves[2 * i] = value - high * TWO_32; // little-endian: low word first
+      halves[2 * i + 1] = high >>> 0; // two's complement of a negative high word
+    } else if (typeof value === 'bigint') out[i] = value;
   }
   return out;
 }
