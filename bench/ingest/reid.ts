@@ -1,5 +1,5 @@
-// Cost of the ReID appearance extractor per frame with 50 detections on a 640×640 frame (the
-// pipeline's default frame size): cropping + resizing + normalising into the 50×3×128×64 batch (our
+// Cost of the ReID appearance extractor per frame with 50 detections on a 640×360 frame (what the
+// pipeline hands on for a 16:9 camera): cropping + resizing + normalising into the 50×3×128×64 batch (our
 // code), and the model run. The model is the synthetic ReID-shaped one (stripe means, no learned
 // weights), so the inference figure is NOT a trained network's cost; no trained ReID weights can be
 // fetched here (apps/ingest/src/detection/README.md).
@@ -18,9 +18,10 @@ import { patchWindowOf, writePatch } from '../../apps/ingest/src/tracking/appear
 import type { Tlwh } from '../../apps/ingest/src/tracking/box';
 import { writeSyntheticReid } from '../../apps/ingest/src/models/synthetic-reid';
 import { seededUniform } from '../../apps/ingest/src/models/seeded-random';
-import { argument } from './detection';
+import { argument } from './args';
 
-const FRAME_SIZE = 640;
+const FRAME_WIDTH = 640;
+const FRAME_HEIGHT = 360;
 /** Frames extracted before timing (JIT, onnxruntime's arenas). */
 const WARMUP_FRAMES = 5;
 
@@ -53,7 +54,7 @@ function boxesOf(count: number): Tlwh[] {
   return Array.from({ length: count }, () => {
     const width = 30 + 60 * unit();
     const height = width * (2 + unit());
-    return [unit() * FRAME_SIZE - width / 2, unit() * FRAME_SIZE - height / 2, width, height] as const;
+    return [unit() * FRAME_WIDTH - width / 2, unit() * FRAME_HEIGHT - height / 2, width, height] as const;
   });
 }
 
@@ -63,8 +64,8 @@ export async function runReidBench(options: { iterations: number; detections: nu
     const modelUri = await writeSyntheticReid(path.join(dir, 'reid.onnx'));
     const extractor = await ReidOnnxExtractor.load({ modelUri, modelCacheDir: dir, intraOpThreads: 1 });
     const noise = seededUniform(5);
-    const data = Uint8Array.from({ length: FRAME_SIZE * FRAME_SIZE * 3 }, () => Math.floor((noise() + 1) * 127.5));
-    const frame: ImageFrame = { width: FRAME_SIZE, height: FRAME_SIZE, channels: 3, data };
+    const data = Uint8Array.from({ length: FRAME_WIDTH * FRAME_HEIGHT * 3 }, () => Math.floor((noise() + 1) * 127.5));
+    const frame: ImageFrame = { width: FRAME_WIDTH, height: FRAME_HEIGHT, channels: 3, data };
     const boxes = boxesOf(options.detections);
     try {
       for (let i = 0; i < WARMUP_FRAMES; i++) await extractor.extract(frame, boxes);
@@ -78,7 +79,7 @@ export async function runReidBench(options: { iterations: number; detections: nu
         syntheticInferenceMsPerFrame: inferenceMs / options.iterations,
       };
       const perCrop = (ms: number) => `${((ms * 1000) / options.detections).toFixed(0)} µs/crop`;
-      console.log(`ReID extractor, ${options.detections} crops per ${FRAME_SIZE}×${FRAME_SIZE} frame into one ${options.detections}×3×128×64 batch (one thread):`);
+      console.log(`ReID extractor, ${options.detections} crops per ${FRAME_WIDTH}×${FRAME_HEIGHT} frame into one ${options.detections}×3×128×64 batch (one thread):`);
       console.log(`  crop + resize + normalise  ${result.preprocessCpuMsPerFrame.toFixed(2)} ms/frame CPU time (${perCrop(result.preprocessCpuMsPerFrame)}); wall ${result.preprocessMsPerFrame.toFixed(2)} ms`);
       console.log(`  synthetic model run        ${result.syntheticInferenceMsPerFrame.toFixed(2)} ms/frame wall (stripe means only: not a trained ReID network's cost)`);
       return result;

@@ -15,7 +15,7 @@ import { DeepSortTracker } from '../../apps/ingest/src/tracking/deep-sort-tracke
 import { resolveTrackerOptions } from '../../apps/ingest/src/tracking/options';
 import { ensureDeepSortVenv, runDriver } from '../../apps/ingest/test/parity/python-env';
 import { generateScenario } from '../../apps/ingest/test/parity/scenario';
-import { argument } from './detection';
+import { argument } from './args';
 
 /** Frames run before timing starts (JIT warm-up on our side, caches on theirs). */
 const WARMUP_FRAMES = 30;

@@ -51,6 +51,21 @@ describe('Preprocessor', () => {
     }
   });
 
+  it('copies a frame that already fits the letterbox (16:9 at the input width) into its band unscaled', () => {
+    const frame = frameOf(16, 9, (x, y) => [x * 15, y * 25, (x * y) % 256]);
+    const tensor = new Float32Array(3 * 256);
+    const letterbox = new Preprocessor(16, 16).writeFrame(frame, tensor);
+    expect(letterbox).toMatchObject({ resizedWidth: 16, resizedHeight: 9, padLeft: 0, padTop: 3 });
+    for (let y = 0; y < 9; y++) {
+      for (let x = 0; x < 16; x++) {
+        expect(at(tensor, 16, 0, y + 3, x)).toBe(Math.fround((x * 15) / 255));
+        expect(at(tensor, 16, 1, y + 3, x)).toBe(Math.fround((y * 25) / 255));
+        expect(at(tensor, 16, 2, y + 3, x)).toBe(Math.fround(((x * y) % 256) / 255));
+      }
+    }
+    for (const y of [0, 2, 12, 15]) expect(at(tensor, 16, 1, y, 5)).toBeCloseTo(LETTERBOX_PAD_VALUE, 6);
+  });
+
   it('upscales 2×1 to 4×2 with half-pixel bilinear sampling and pads the rest grey', () => {
     // Columns sample source x = -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1): 0, ¼, ¾, 1 of the way.
     const frame = frameOf(2, 1, (x) => [x * 255, 0, 0]);

@@ -84,7 +84,9 @@ export class Preprocessor {
     }
     const plan = this.planFor(frame.width, frame.height);
     if (keepPaddingOf !== plan.letterbox) fillPadding(plan.letterbox, output, offset);
-    resizeInto(plan, frame.rgb, output, offset);
+    const { letterbox } = plan;
+    if (letterbox.resizedWidth === letterbox.sourceWidth && letterbox.resizedHeight === letterbox.sourceHeight) copyInto(letterbox, frame.rgb, output, offset);
+    else resizeInto(plan, frame.rgb, output, offset);
     return plan.letterbox;
   }
 
@@ -127,6 +129,28 @@ function fillPadding(letterbox: Letterbox, output: Float32Array, offset: number)
       const row = base + y * width;
       output.fill(LETTERBOX_PAD_VALUE, row, row + padLeft);
       output.fill(LETTERBOX_PAD_VALUE, row + right, row + width);
+    }
+  }
+}
+
+/**
+ * The frame already has its letterboxed size (the service hands on 640×360 for a 16:9 camera): bilinear sampling at
+ * scale 1 lands on pixel centres with zero weights, i.e. a plain copy, so copy without the interpolation (~6× cheaper).
+ */
+function copyInto(letterbox: Letterbox, source: Uint8Array, output: Float32Array, offset: number): void {
+  const width = letterbox.targetWidth;
+  const plane = width * letterbox.targetHeight;
+  const columns = letterbox.resizedWidth;
+  let from = 0;
+  for (let y = 0; y < letterbox.resizedHeight; y++) {
+    let red = offset + (letterbox.padTop + y) * width + letterbox.padLeft;
+    let green = red + plane;
+    let blue = green + plane;
+    for (let x = 0; x < columns; x++) {
+      output[red++] = source[from]! * INV_255;
+      output[green++] = source[from + 1]! * INV_255;
+      output[blue++] = source[from + 2]! * INV_255;
+      from += 3;
     }
   }
 }

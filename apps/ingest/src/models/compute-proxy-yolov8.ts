@@ -76,13 +76,50 @@ function sceneOf(next: () => number): { values: Float32Array; keep: Float32Array
   return { values, keep };
 }
 
+/**
+ * A crowd instead of the default scene: `columns × rows` people on a grid inside the canvas rows `top..bottom` (say
+ * where a 16:9 frame sits in the letterbox), none overlapping, so every one survives NMS. Same anchor pattern.
+ */
+export interface ProxyCrowd {
+  readonly columns: number;
+  readonly rows: number;
+  readonly top: number;
+  readonly bottom: number;
+}
+
+function crowdOf(crowd: ProxyCrowd, next: () => number): { values: Float32Array; keep: Float32Array } {
+  const anchors = 8400;
+  const values = new Float32Array(84 * anchors);
+  const keep = new Float32Array(anchors).fill(1);
+  const cellWidth = INPUT_SIZE / crowd.columns;
+  const cellHeight = (crowd.bottom - crowd.top) / crowd.rows;
+  for (let object = 0; object < crowd.columns * crowd.rows; object++) {
+    const cx = ((object % crowd.columns) + 0.5) * cellWidth;
+    const cy = crowd.top + (Math.floor(object / crowd.columns) + 0.5) * cellHeight;
+    const h = cellHeight * 0.8;
+    const w = Math.min(h / 2.2, cellWidth * 0.8);
+    for (let k = 0; k < ANCHORS_PER_OBJECT; k++) {
+      const anchor = object * 97 + k * 11 + 300;
+      if (anchor >= anchors) throw new RangeError(`a crowd of ${crowd.columns * crowd.rows} does not fit the anchors`);
+      keep[anchor] = 0;
+      values[anchor] = cx + next();
+      values[anchors + anchor] = cy + next();
+      values[2 * anchors + anchor] = w * (1 + next() * 0.05);
+      values[3 * anchors + anchor] = h * (1 + next() * 0.05);
+      values[4 * anchors + anchor] = 0.55 + next() * 0.3;
+      values[(4 + 24) * anchors + anchor] = 0.1;
+    }
+  }
+  return { values, keep };
+}
+
 export interface ComputeProxyModel {
   readonly bytes: Uint8Array;
   /** Multiply-adds ×2 of the convolutions for one 640×640 image. */
   readonly flopsPerImage: number;
 }
 
-export function buildComputeProxyYolov8(seed = 1): ComputeProxyModel {
+export function buildComputeProxyYolov8(seed = 1, crowd?: ProxyCrowd): ComputeProxyModel {
   const next = seededUniform(seed);
   const nodes: OnnxNode[] = [];
   const initializers: OnnxInitializer[] = [];
@@ -132,7 +169,7 @@ export function buildComputeProxyYolov8(seed = 1): ComputeProxyModel {
   const rowScale = new Float32Array(84).fill(1);
   rowScale.set([INPUT_SIZE, INPUT_SIZE, 160, 160]);
   initializers.push({ name: 'row_scale', dims: [1, 84, 1], data: rowScale });
-  const scene = sceneOf(next);
+  const scene = crowd === undefined ? sceneOf(next) : crowdOf(crowd, next);
   initializers.push({ name: 'scene_values', dims: [1, 84, 8400], data: scene.values }, { name: 'scene_keep', dims: [1, 1, 8400], data: scene.keep });
   nodes.push(
     { op: 'Concat', inputs: heads, outputs: ['raw'], attributes: { axis: 2 } },

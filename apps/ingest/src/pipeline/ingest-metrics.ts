@@ -28,6 +28,8 @@ export class IngestMetrics {
   readonly publishDropped: Counter<'camera_id' | 'topic'>;
   readonly publishFailed: Counter<'camera_id' | 'topic'>;
   readonly publishBufferSize: Gauge<'topic'>;
+  /** Label-bound series per camera and topic: every acknowledged event touches two, prom-client would hash labels each time. */
+  private readonly publishedSeries = new Map<string, { events: ReturnType<Counter<'camera_id' | 'topic'>['labels']>; latency: ReturnType<Histogram<'camera_id' | 'topic'>['labels']> }>();
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -57,6 +59,19 @@ export class IngestMetrics {
     this.publishDropped = new Counter({ name: 'ingest_publish_dropped_total', help: 'Events dropped because the publish buffer was full (broker away too long).', labelNames: ['camera_id', 'topic'], registers });
     this.publishFailed = new Counter({ name: 'ingest_publish_failed_total', help: 'Events whose send failed for good.', labelNames: ['camera_id', 'topic'], registers });
     this.publishBufferSize = new Gauge({ name: 'ingest_publish_buffer_events', help: 'Events waiting in front of the producer.', labelNames: ['topic'], registers });
+  }
+
+  /** One event acknowledged by the broker `latencyMs` after it was handed to the publisher. */
+  recordPublished(cameraId: string, topic: TopicLabel, latencyMs: number): void {
+    const key = `${topic}\u0000${cameraId}`;
+    let series = this.publishedSeries.get(key);
+    if (series === undefined) {
+      const labels = { camera_id: cameraId, topic };
+      series = { events: this.eventsPublished.labels(labels), latency: this.publishLatencyMs.labels(labels) };
+      this.publishedSeries.set(key, series);
+    }
+    series.events.inc();
+    series.latency.observe(latencyMs);
   }
 
   /** The sources' callbacks mapped onto these series. */

@@ -204,10 +204,7 @@ export async function startIngestPipeline(context: ServiceContext<IngestConfig>)
       bufferCapacity: config.publish.bufferCapacity,
       maxInFlight: config.publish.maxPendingMessages,
       hooks: {
-        published: (cameraId, latencyMs) => {
-          metrics.eventsPublished.inc({ camera_id: cameraId, topic: label });
-          metrics.publishLatencyMs.observe({ camera_id: cameraId, topic: label }, latencyMs);
-        },
+        published: (cameraId, latencyMs) => metrics.recordPublished(cameraId, label, latencyMs),
         dropped: (cameraId) => metrics.publishDropped.inc({ camera_id: cameraId, topic: label }),
         failed: (cameraId, error) => {
           metrics.publishFailed.inc({ camera_id: cameraId, topic: label });

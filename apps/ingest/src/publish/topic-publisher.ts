@@ -49,6 +49,7 @@ export class TopicPublisher {
   private lastProgressMs = 0;
   private idleWaiters: Array<() => void> = [];
   private closed = false;
+  private reportedBufferSize = -1;
 
   constructor(
     private readonly sink: MessageSink,
@@ -104,7 +105,11 @@ export class TopicPublisher {
 
   private pump(): void {
     while (this.inFlightCount < this.options.maxInFlight && this.buffer.size > 0) this.send(this.buffer.shift()!);
-    this.hooks.bufferSize?.(this.buffer.size);
+    // Reported on change only: pump runs once per message and acknowledgement, the size rarely moves.
+    if (this.buffer.size !== this.reportedBufferSize) {
+      this.reportedBufferSize = this.buffer.size;
+      this.hooks.bufferSize?.(this.buffer.size);
+    }
     if (this.buffer.size === 0 && this.inFlightCount === 0 && this.idleWaiters.length > 0) {
       const waiters = this.idleWaiters;
       this.idleWaiters = [];
@@ -116,17 +121,26 @@ export class TopicPublisher {
     if (this.inFlightCount === 0) this.lastProgressMs = this.nowMs();
     this.inFlightCount++;
     const key = outgoing.message.key;
-    // send() may throw synchronously in a broken sink; treat it like a rejected send.
-    Promise.resolve()
-      .then(() => this.sink.send(outgoing.message))
-      .then(
-        () => this.hooks.published?.(key, this.nowMs() - outgoing.acceptedAtMs),
-        (error: unknown) => this.hooks.failed?.(key, error),
-      )
-      .finally(() => {
-        this.lastProgressMs = this.nowMs();
-        this.inFlightCount--;
-        this.pump();
-      });
+    let sent: Promise<unknown>;
+    try {
+      sent = this.sink.send(outgoing.message);
+    } catch (error) {
+      sent = Promise.reject(error); // a broken sink that throws is treated like a rejected send
+    }
+    // One reaction per message (this runs for every event): report, then free the slot and pump.
+    sent.then(
+      () => this.settle(() => this.hooks.published?.(key, this.nowMs() - outgoing.acceptedAtMs)),
+      (error: unknown) => this.settle(() => this.hooks.failed?.(key, error)),
+    );
+  }
+
+  private settle(report: () => void): void {
+    try {
+      report();
+    } finally {
+      this.lastProgressMs = this.nowMs();
+      this.inFlightCount--;
+      this.pump();
+    }
   }
 }
