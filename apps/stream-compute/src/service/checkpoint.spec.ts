@@ -71,6 +71,9 @@ describe('per-key skip decision', () => {
     expect(isAtOrBelow(position, MessageId.fromString(id(10, 6, 2)))).toBe(false);
     expect(isAtOrBelow(position, MessageId.fromString(id(11, 0, 2)))).toBe(false);
     expect(isAtOrBelow(undefined, MessageId.fromString(id(0, 0, 2)))).toBe(false);
+    // The service keeps positions as parsed ids; the decision is the same.
+    expect(isAtOrBelow(MessageId.fromString(position), MessageId.fromString(id(10, 5, 2)))).toBe(true);
+    expect(isAtOrBelow(MessageId.fromString(position), MessageId.fromString(id(10, 6, 2)))).toBe(false);
   });
 
   it('compares batch entries within one ledger entry', () => {

@@ -42,8 +42,9 @@ export function comparePositions(a: string, b: string): number {
  * and not processed again. Positions of one camera are comparable: a key always maps to the same
  * partition, and Key_Shared delivers a key's messages in partition order.
  */
-export function isAtOrBelow(position: string | undefined, id: MessageId): boolean {
-  return position !== undefined && id.compareTo(MessageId.fromString(position)) <= 0;
+export function isAtOrBelow(position: MessageId | string | undefined, id: MessageId): boolean {
+  if (position === undefined) return false;
+  return id.compareTo(typeof position === 'string' ? MessageId.fromString(position) : position) <= 0;
 }
 
 export function isStateCheckpoint(value: unknown, subscription: string): value is StateCheckpoint {

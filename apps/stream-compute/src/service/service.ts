@@ -18,6 +18,7 @@ import { AlertPublisher } from './alerts';
 import {
   appliedCycle,
   camerasTakenOver,
+  isAtOrBelow,
   newestCameraSource,
   stateCheckpointOf,
   stateCheckpointsByWriter,
@@ -475,10 +476,10 @@ export class StreamComputeService {
       }
       state.lastSeenMs = nowMs;
       const id = message.messageId;
-      if (state.position !== undefined && id.compareTo(state.position) <= 0) {
+      if (isAtOrBelow(state.position, id)) {
         // Its effect is committed (or in the open cycle): a redelivery.
         skipped++;
-        if (state.known !== undefined && id.compareTo(state.known) <= 0) consumer.acknowledge(id);
+        if (isAtOrBelow(state.known, id)) consumer.acknowledge(id);
         continue;
       }
       late += this.process(state, camera, message, nowMs);
