@@ -207,6 +207,23 @@ export async function runFramePipelineBench(options: FramePipelineBenchOptions):
     const trackCodec = avroCodecOf(TrackEvent);
 
     let sendFailures = 0;
+    const pendingDetections: DetectionEvent[] = [];
+    const pendingTrackEvents: TrackEvent[] = [];
+    /** Encodes and publishes the frame's events as the service's emit callbacks do. */
+    const publishPending = () => {
+      let start = cpuClockMs();
+      const encoded = pendingDetections.map((event) => detectionCodec.encode(event));
+      const encodedTracks = pendingTrackEvents.map((event) => trackCodec.encode(event));
+      let now = cpuClockMs();
+      totals.encode += now - start;
+      start = now;
+      pendingDetections.forEach((event, i) => publishers.detections.publish(event.camera_id, encoded[i]!, Math.floor(event.frame_ts / 1000)));
+      pendingTrackEvents.forEach((event, i) => publishers.track_events.publish(event.camera_id, encodedTracks[i]!, Math.floor(event.event_ts / 1000)));
+      now = cpuClockMs();
+      totals.publish += now - start;
+      pendingDetections.length = 0;
+      pendingTrackEvents.length = 0;
+    };
     let totals = emptyTotals();
     let measured: StageTotals | undefined;
     let timing = false;
@@ -264,6 +281,7 @@ export async function runFramePipelineBench(options: FramePipelineBenchOptions):
     const totalFrames = options.warmupFrames + options.frames;
     async function* frames(): AsyncGenerator<VideoFrame> {
       for (let index = 0; index <= totalFrames; index++) {
+        publishPending();
         // The previous frame's events are acknowledged before the next frame starts.
         const start = cpuClockMs();
         await Promise.all([publishers.detections.flush(), publishers.track_events.flush()]);
@@ -295,14 +313,11 @@ export async function runFramePipelineBench(options: FramePipelineBenchOptions):
       newTracker,
       model: { name: 'yolov8n', version: 'compute-proxy' },
       includeUntracked: false,
-      emitDetection: (event) => {
-        const bytes = timed('encode', () => detectionCodec.encode(event));
-        timed('publish', () => publishers.detections.publish(event.camera_id, bytes, Math.floor(event.frame_ts / 1000)));
-      },
-      emitTrackEvent: (event) => {
-        const bytes = timed('encode', () => trackCodec.encode(event));
-        timed('publish', () => publishers.track_events.publish(event.camera_id, bytes, Math.floor(event.event_ts / 1000)));
-      },
+      // Events are collected and encoded + published together before the frame's acknowledgements are awaited: the
+      // same work as one by one, timed with two clock reads per frame instead of four per event (reading the CPU clock
+      // costs ~10 µs, which would inflate the figures it measures).
+      emitDetection: (event) => pendingDetections.push(event),
+      emitTrackEvent: (event) => pendingTrackEvents.push(event),
       metrics,
       logger: pino({ level: 'silent' }),
     });

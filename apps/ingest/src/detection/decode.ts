@@ -35,9 +35,16 @@ export class YoloDecoder {
   private readonly boxes: Float32Array;
   private readonly kept: Int32Array;
   private readonly keptClass: Int32Array;
+  /** Ids of the kept classes when the filter keeps at most half of them (the sparse scan pays off), else undefined. */
+  private readonly wantedClasses: readonly number[] | undefined;
+  /** Anchors where a wanted class reaches the threshold (sparse scan scratch). */
+  private readonly flagged: Uint8Array;
 
   constructor(readonly settings: DecodeSettings) {
-    const { anchors, maxDetections } = settings;
+    const { anchors, maxDetections, keepClass, classNames } = settings;
+    const wanted = keepClass === undefined ? [] : classNames.map((_, id) => id).filter((id) => keepClass[id] === 1);
+    this.wantedClasses = keepClass !== undefined && wanted.length <= classNames.length / 2 ? wanted : undefined;
+    this.flagged = new Uint8Array(this.wantedClasses === undefined ? 0 : anchors);
     if (settings.classNames.length >= NO_CLASS) throw new RangeError(`at most ${NO_CLASS - 1} classes are supported`);
     this.bestScore = new Float32Array(anchors);
     this.bestClass = new Uint16Array(anchors);
@@ -56,15 +63,18 @@ export class YoloDecoder {
     // Channel c of anchor a lives at base + c·channelStride + a·anchorStride.
     const channelStride = layout === 'channels-first' ? anchors : 1;
     const anchorStride = layout === 'channels-first' ? 1 : rowLength;
-    this.bestClasses(data, base, channelStride, anchorStride, classes);
-
     // Candidates: best class above threshold and kept by the filter (as Ultralytics: the anchor's best
     // class must be wanted; a box that looks more like a chair than a person is not a person).
     let count = 0;
     const { bestScore, bestClass, order } = this;
-    for (let a = 0; a < anchors; a++) {
-      const classId = bestClass[a]!;
-      if (classId !== NO_CLASS && (keepClass === undefined || keepClass[classId] === 1)) order[count++] = a;
+    if (this.wantedClasses !== undefined) {
+      count = this.wantedCandidates(data, base, channelStride, anchorStride, classes, this.wantedClasses);
+    } else {
+      this.bestClasses(data, base, channelStride, anchorStride, classes);
+      for (let a = 0; a < anchors; a++) {
+        const classId = bestClass[a]!;
+        if (classId !== NO_CLASS && (keepClass === undefined || keepClass[classId] === 1)) order[count++] = a;
+      }
     }
     const candidates = order.subarray(0, count);
     candidates.sort((left, right) => bestScore[right]! - bestScore[left]! || left - right);
@@ -96,6 +106,40 @@ export class YoloDecoder {
         }
       }
     }
+  }
+
+  /**
+   * The candidates when few classes are wanted (the service keeps `person` of 80): an anchor can only be a candidate
+   * if a wanted class reaches the threshold there, so only the wanted classes' scores are scanned, and the full best
+   * class is worked out for those anchors alone (~1/40 of the reads). Same candidates, order, scores and classes as
+   * `bestClasses` followed by the filter. Returns their count, written to `order` in anchor order.
+   */
+  private wantedCandidates(data: Float32Array, base: number, channelStride: number, anchorStride: number, classes: number, wanted: readonly number[]): number {
+    const { bestScore, bestClass, order, flagged } = this;
+    const { anchors, confidenceThreshold: threshold, keepClass } = this.settings;
+    flagged.fill(0);
+    for (const k of wanted) {
+      const channel = base + (4 + k) * channelStride;
+      for (let a = 0; a < anchors; a++) if (data[channel + a * anchorStride]! >= threshold) flagged[a] = 1;
+    }
+    let count = 0;
+    for (let a = 0; a < anchors; a++) {
+      if (flagged[a] === 0) continue;
+      let best = threshold;
+      let bestId = NO_CLASS;
+      for (let k = 0; k < classes; k++) {
+        const score = data[base + (4 + k) * channelStride + a * anchorStride]!;
+        // As bestClasses: the first class reaching the threshold, then any strictly better one.
+        if (score > best || (score >= threshold && bestId === NO_CLASS)) {
+          best = score;
+          bestId = k;
+        }
+      }
+      bestScore[a] = best;
+      bestClass[a] = bestId;
+      if (keepClass![bestId] === 1) order[count++] = a;
+    }
+    return count;
   }
 
   /** cx, cy, w, h → x1, y1, x2, y2 (canvas pixels) for the candidates NMS will look at. */

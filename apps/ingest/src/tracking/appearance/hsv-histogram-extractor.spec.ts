@@ -55,4 +55,36 @@ describe('HsvHistogramExtractor', () => {
     expect(() => new HsvHistogramExtractor({ centreFraction: 1.5 })).toThrow(/centreFraction/);
     expect(() => extractor.extractSync({ width: 10, height: 10, channels: 3, data: new Uint8Array(10) }, [])).toThrow(/needs 300/);
   });
+
+  it('bins every sampled pixel as rgbToHsv says (a plain per-sample reference on a noisy frame)', () => {
+    const width = 97;
+    const height = 61;
+    let state = 12345;
+    const data = Uint8Array.from({ length: width * height * 3 }, () => (state = (state * 1103515245 + 12345) >>> 0) >>> 24);
+    const frame: ImageFrame = { width, height, channels: 3, data };
+    const boxes: [number, number, number, number][] = [[3.5, 2.25, 40, 50], [-10, -5, 30, 30], [80, 40, 40, 40], [10, 10, 90, 55]];
+    const reference = (box: [number, number, number, number]) => {
+      const histogram = new Float32Array(128);
+      const [x, y, w, h] = box;
+      const margin = (1 - 0.8) / 2; // the default centre fraction
+      const [left, top] = [Math.max(0, x + w * margin), Math.max(0, y + h * margin)];
+      const [right, bottom] = [Math.min(width, x + w * (1 - margin)), Math.min(height, y + h * (1 - margin))];
+      const columns = Math.min(32, Math.floor(right - left));
+      const rows = Math.min(32, Math.floor(bottom - top));
+      for (let row = 0; row < rows; row++) {
+        for (let column = 0; column < columns; column++) {
+          const py = Math.min(height - 1, Math.floor(top + ((row + 0.5) * (bottom - top)) / rows));
+          const px = Math.min(width - 1, Math.floor(left + ((column + 0.5) * (right - left)) / columns));
+          const at = (py * width + px) * 3;
+          const [hue, saturation, value] = rgbToHsv(data[at]!, data[at + 1]!, data[at + 2]!);
+          histogram[(Math.min(7, Math.floor(hue * 8)) * 4 + Math.min(3, Math.floor(saturation * 4))) * 4 + Math.min(3, Math.floor(value * 4))]! += 1;
+        }
+      }
+      const rooted = histogram.map(Math.sqrt);
+      const norm = Math.hypot(...rooted);
+      return rooted.map((v) => v / norm);
+    };
+    const features = extractor.extractSync(frame, boxes);
+    features.forEach((feature, i) => expect(Array.from(feature).map((v) => +v.toFixed(6))).toEqual(Array.from(reference(boxes[i]!)).map((v) => +v.toFixed(6))));
+  });
 });
