@@ -198,10 +198,11 @@ async function throughPulsarFigures(): Promise<Record<string, number | null>> {
   return { through_pulsar: committed, through_pulsar_process: processOnly, through_pulsar_per_cpu_s: perCpu };
 }
 
-void throughPulsarFigures().then(
-  (throughPulsar) => console.log(JSON.stringify({ suite: 'compute', unit: 'events/s/core', ours: Math.round(core), ...throughPulsar, through_pulsar_unit: 'events/s wall clock' })),
-  (error: unknown) => {
-    console.error(error);
-    process.exitCode = 1;
-  },
-);
+// The JSON line is printed whatever happens to the through-Pulsar phase: the in-memory figure
+// stands on its own, and the suite's consumers parse the last line.
+void throughPulsarFigures()
+  .catch((error: unknown): Record<string, number | null> => {
+    console.error(`through-Pulsar phase failed; through_pulsar is null: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return { through_pulsar: null };
+  })
+  .then((throughPulsar) => console.log(JSON.stringify({ suite: 'compute', unit: 'events/s/core', ours: Math.round(core), ...throughPulsar, through_pulsar_unit: 'events/s wall clock' })));
