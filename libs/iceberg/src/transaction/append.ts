@@ -227,8 +227,8 @@ export class AppendCommit implements PendingCommit {
       })),
     });
     const path = `${metadataDir}/${this.commitId}-m0.avro`;
-    await this.options.io.write(path, bytes);
-    this.addedManifest = {
+    // Described before the upload ends, so a manifest list naming it can be written meanwhile.
+    const described: NonNullable<AppendCommit['addedManifest']> = {
       manifestPath: path,
       manifestLength: bytes.byteLength,
       partitionSpecId: spec['spec-id'],
@@ -245,6 +245,13 @@ export class AppendCommit implements PendingCommit {
         files.map((f) => f.partition),
       ),
     };
-    return this.addedManifest;
+    this.addedManifest = described;
+    try {
+      await this.options.io.write(path, bytes);
+    } catch (error) {
+      if (this.addedManifest === described) this.addedManifest = undefined;
+      throw error;
+    }
+    return described;
   }
 }

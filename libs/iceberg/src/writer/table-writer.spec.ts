@@ -122,6 +122,10 @@ describe('TableWriter', () => {
     expect(reads.filter((path) => path.includes('/snap-'))).toEqual([]);
     const head = catalog.metadata.snapshots!.at(-1)!;
     expect(readManifestList(await catalog.io.read(head['manifest-list']))).toHaveLength(3);
+    // From the second commit on, the list was uploaded with the data files, for the head it expected.
+    const [first, second, third] = catalog.metadata.snapshots!;
+    expect(second!['manifest-list']).toContain(`-p${first!['snapshot-id']}-`);
+    expect(third!['manifest-list']).toContain(`-p${second!['snapshot-id']}-`);
   });
 
   it('rolls to a new file at the target size', async () => {
@@ -217,4 +221,18 @@ describe('TableWriter', () => {
     expect(catalog.metadata['last-sequence-number']).toBe(3);
   });
 
+
+  it('does not use a list written for a head that another writer replaced meanwhile', async () => {
+    const catalog = new FakeCatalog(schema);
+    const writer = new TableWriter({ catalog, io: catalog.io, table: await catalog.loadTable(id), commit: { sleep: async () => undefined } });
+    await writer.write(batch([1], [0]));
+    await writer.commit();
+    const foreign = catalog.commitForeignSnapshot({ 'other.writer': 'x' });
+    await writer.write(batch([2], [0]));
+    await writer.commit();
+    const head = catalog.metadata.snapshots!.at(-1)!;
+    expect(head['parent-snapshot-id']).toBe(foreign['snapshot-id']);
+    expect(head['manifest-list']).not.toContain('-p');
+    expect(head['sequence-number']).toBe(3);
+  });
 });

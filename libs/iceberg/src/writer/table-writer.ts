@@ -13,7 +13,7 @@ import { DataFileContent, type DataFile, type ManifestFile, type PartitionTuple,
 import { AppendCommit, type PlannedSnapshot } from '../transaction/append';
 import { AppendGroup } from '../transaction/append-group';
 import { commitWithRetries, type CommitCatalog, type CommitLoopOptions, type CommitOutcome } from '../transaction/commit-loop';
-import { dataDirectory } from '../transaction/table-state';
+import { dataDirectory, mainSnapshot, metadataDirectory } from '../transaction/table-state';
 import { splitByPartition } from './partitioner';
 
 export const TARGET_FILE_SIZE_PROPERTY = 'write.target-file-size-bytes';
@@ -341,7 +341,11 @@ export class TableWriter {
             ...(entry.request.summaryProperties ? { summaryProperties: entry.request.summaryProperties } : {}),
             ...(entry.request.validate ? { validate: entry.request.validate } : {}),
           });
-          await append.prepare(this.table.metadata);
+          const prepared = append.prepare(this.table.metadata);
+          // First in line: its parent will be the table's head, so its list goes up with the files.
+          const head = this.queue[0] === entry ? this.plannedHead() : undefined;
+          if (head) this.speculateOn(entry, append, head);
+          await prepared;
           return append;
         });
         entry.append = append;
@@ -361,13 +365,31 @@ export class TableWriter {
     const planned = entry.planned;
     const next = this.queue[this.queue.indexOf(entry) + 1];
     if (!planned || entry.result || !next?.append || next.attempted) return;
-    if (next.planned?.snapshotId === next.append.snapshotId && next.speculatedOn === planned.snapshotId) return; // done already
-    const { planned: nextPlanned, written } = next.append.speculate(planned);
-    next.speculatedOn = planned.snapshotId;
-    next.speculation = written.catch(() => undefined); // only an optimisation: build writes its own list
+    this.speculateOn(next, next.append, planned);
+  }
+
+  private speculateOn(entry: QueuedAppend, append: AppendCommit, parent: PlannedSnapshot): void {
+    if (entry.speculatedOn === parent.snapshotId) return; // done already
+    const { planned, written } = append.speculate(parent);
+    entry.speculatedOn = parent.snapshotId;
+    entry.speculation = written.catch(() => undefined); // only an optimisation: build writes its own list
     // Down the queue: each staged append's list is ready for the one before it, so a group of them goes out without uploads.
-    next.planned = nextPlanned;
-    this.speculateAfter(next);
+    entry.planned = planned;
+    this.speculateAfter(entry);
+  }
+
+  /** The table's head as this writer committed it (its manifest list still in memory), to build on. */
+  private plannedHead(): PlannedSnapshot | undefined {
+    const metadata = this.table.metadata;
+    const head = mainSnapshot(metadata);
+    const manifests = head && this.manifestLists.get(head['manifest-list']);
+    if (!head || !manifests) return undefined;
+    return {
+      snapshotId: head['snapshot-id'],
+      sequenceNumber: metadata['last-sequence-number'] ?? head['sequence-number'],
+      manifests,
+      metadataDir: metadataDirectory(metadata),
+    };
   }
 
   /**
