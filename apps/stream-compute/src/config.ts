@@ -38,6 +38,20 @@ export const DEFAULT_CHECKPOINT_MAX_MESSAGES = 50_000;
 export const DEFAULT_CAMERA_EVICT_AFTER_MS = 10 * 60_000;
 /** How often cycle files no checkpoint can refer to any more are looked for and deleted. */
 export const DEFAULT_CHECKPOINT_CLEANUP_INTERVAL_MS = 30_000;
+/**
+ * Another instance's newest cycle is completed by this one only once it is this old: a live
+ * instance completes its own cycles within seconds, and a restarted one does so at start. Only an
+ * instance that crashed and never came back (e.g. scaled down while it crashed) needs this.
+ */
+export const DEFAULT_FOREIGN_CYCLE_GRACE_MS = 2 * 60_000;
+/** How often other instances' stalled cycles are looked for. */
+export const DEFAULT_FOREIGN_CYCLE_SWEEP_MS = 30_000;
+/** How often old snapshots of the output tables are expired (each instance; the commits are cheap no-ops when nothing is due). */
+export const DEFAULT_SNAPSHOT_EXPIRY_INTERVAL_MS = 10 * 60_000;
+/** Output-table snapshots older than this are expired (exactly-once checkpoints are always kept). */
+export const DEFAULT_SNAPSHOT_MAX_AGE_MS = 60 * 60_000;
+/** ...but the newest this many snapshots of each table are always kept. */
+export const DEFAULT_SNAPSHOT_RETAIN_LAST = 100;
 /** How often the reference tables' current snapshot ids are polled for changes. */
 export const DEFAULT_REFERENCE_REFRESH_MS = 30_000;
 /** Catalog requests slower than this count as failed (commits then check whether they landed). */
@@ -130,6 +144,15 @@ export const streamComputeConfigSchema = defineServiceConfig(
       /** Deleting this writer's unreferenced cycle files (off: they accumulate, e.g. to inspect them). */
       cleanupEnabled: setting(z.boolean().default(true), { env: 'CHECKPOINT_CLEANUP_ENABLED' }),
       cleanupIntervalMs: setting(configTypes.durationMs().default(DEFAULT_CHECKPOINT_CLEANUP_INTERVAL_MS), { env: 'CHECKPOINT_CLEANUP_INTERVAL_MS' }),
+      foreignCycleGraceMs: setting(configTypes.nonNegativeMs().default(DEFAULT_FOREIGN_CYCLE_GRACE_MS), { env: 'FOREIGN_CYCLE_GRACE_MS' }),
+      foreignCycleSweepMs: setting(configTypes.durationMs().default(DEFAULT_FOREIGN_CYCLE_SWEEP_MS), { env: 'FOREIGN_CYCLE_SWEEP_MS' }),
+    }),
+    snapshotExpiry: z.object({
+      /** Off: the output tables keep every snapshot (one per cycle). */
+      enabled: setting(z.boolean().default(true), { env: 'SNAPSHOT_EXPIRY_ENABLED' }),
+      intervalMs: setting(configTypes.durationMs().default(DEFAULT_SNAPSHOT_EXPIRY_INTERVAL_MS), { env: 'SNAPSHOT_EXPIRY_INTERVAL_MS' }),
+      maxAgeMs: setting(configTypes.nonNegativeMs().default(DEFAULT_SNAPSHOT_MAX_AGE_MS), { env: 'SNAPSHOT_EXPIRY_MAX_AGE_MS' }),
+      retainLast: setting(z.int().positive().default(DEFAULT_SNAPSHOT_RETAIN_LAST), { env: 'SNAPSHOT_EXPIRY_RETAIN_LAST' }),
     }),
     reference: z.object({
       refreshIntervalMs: setting(configTypes.durationMs().default(DEFAULT_REFERENCE_REFRESH_MS), { env: 'REFERENCE_REFRESH_INTERVAL_MS' }),

@@ -2,7 +2,9 @@ import { CHECKPOINT_PROPERTY, WRITER_EPOCH_PROPERTY, WRITER_ID_PROPERTY, type Ta
 import { MessageId } from '@retail/pulsar';
 import {
   appliedCycle,
+  assertCycleNotApplied,
   camerasTakenOver,
+  completedCyclesOf,
   cameraEntryOf,
   isAtOrBelow,
   newestCameraSource,
@@ -118,5 +120,29 @@ describe('applied cycles of output tables', () => {
     expect(appliedCycle(metadata, 'sub', 'w0')).toBe(3);
     expect(appliedCycle(metadata, 'sub', 'w1')).toBe(5);
     expect(appliedCycle(metadata, 'sub', 'w2')).toBe(-1);
+  });
+
+  it('still sees another writer\'s completion after the snapshot that made it was expired (carried in later markers)', () => {
+    const output = (writer: string, cycle: number, completed?: Record<string, number>) => ({ kind: 'output', subscription: 'sub', writer, cycle, ...(completed ? { completed } : {}) });
+    // What expiry leaves: w0's newest own marker (cycle 2) and w1's newest marker, which carries its
+    // completion of w0's cycle 3; the snapshot w1 completed cycle 3 with is gone.
+    const expired = metadataWith([commit('w0', output('w0', 2)), commit('w1', output('w1', 6, { w0: 3 }))]);
+    expect(appliedCycle(expired, 'sub', 'w0')).toBe(3);
+    // A stale carried entry never hides a newer own marker of w0.
+    const later = metadataWith([commit('w0', output('w0', 2)), commit('w0', output('w0', 5)), commit('w1', output('w1', 7, { w0: 3 }))]);
+    expect(appliedCycle(later, 'sub', 'w0')).toBe(5);
+  });
+
+  it('carries forward completions from the writer\'s own newest marker', () => {
+    expect(completedCyclesOf({ kind: 'output', subscription: 'sub', writer: 'w0', cycle: 3, completed: { w2: 1 } }, 'sub', 'w1')).toEqual({ w0: 3, w2: 1 });
+    expect(completedCyclesOf({ kind: 'output', subscription: 'sub', writer: 'w1', cycle: 8, completed: { w0: 3 } }, 'sub', 'w1')).toEqual({ w0: 3 });
+    expect(completedCyclesOf(null, 'sub', 'w1')).toEqual({});
+  });
+
+  it('refuses to apply a cycle a table already holds (every output-table commit validates this)', () => {
+    const output = (writer: string, cycle: number) => ({ kind: 'output', subscription: 'sub', writer, cycle });
+    const metadata = metadataWith([commit('w0', output('w0', 2)), commit('w1', output('w0', 3))]);
+    expect(() => assertCycleNotApplied(metadata, 'sub', 'w0', 3, 'silver.detections')).toThrow(expect.objectContaining({ code: 'CYCLE_COMPLETED_CONCURRENTLY', retriable: false }));
+    expect(() => assertCycleNotApplied(metadata, 'sub', 'w0', 4, 'silver.detections')).not.toThrow();
   });
 });

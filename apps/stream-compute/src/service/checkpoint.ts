@@ -30,6 +30,12 @@ export interface OutputCheckpoint {
   /** Writer id and cycle whose rows this snapshot appends (may be another instance's, when completing its cycle). */
   writer: string;
   cycle: number;
+  /**
+   * Other writers' cycles the committing writer completed on this table (writer → newest cycle),
+   * carried forward in each of its later markers: snapshot expiry keeps every writer's newest
+   * marker, so a completion survives even when the snapshot that made it is expired.
+   */
+  completed?: Record<string, number>;
 }
 
 export function comparePositions(a: string, b: string): number {
@@ -161,9 +167,12 @@ export function camerasTakenOver(
 
 /**
  * The newest cycle of `writerId` whose rows an output table holds (-1: none), whoever committed
- * them. A writer's cycles are applied to a table in order, so the newest mention is the answer.
+ * them. A writer's own cycles are applied in order, so the walk (newest first) stops at its first
+ * own marker; completions by other writers newer than that marker count too (a completing
+ * writer's `completed` map may still name an older cycle, hence the maximum).
  */
 export function appliedCycle(metadata: TableMetadata, subscription: string, writerId: string): number {
+  let newest = -1;
   for (const snapshot of ancestorsOfMain(metadata)) {
     const raw = snapshot.summary[CHECKPOINT_PROPERTY];
     if (raw === undefined) continue;
@@ -173,7 +182,33 @@ export function appliedCycle(metadata: TableMetadata, subscription: string, writ
     } catch {
       continue;
     }
-    if (isOutputCheckpoint(parsed, subscription) && parsed.writer === writerId) return parsed.cycle;
+    if (!isOutputCheckpoint(parsed, subscription)) continue;
+    const completed = parsed.completed?.[writerId];
+    if (Number.isSafeInteger(completed)) newest = Math.max(newest, completed!);
+    if (parsed.writer === writerId) return Math.max(newest, parsed.cycle);
   }
-  return -1;
+  return newest;
+}
+
+/** The `completed` map to carry forward, from a writer's own newest marker on a table. */
+export function completedCyclesOf(own: unknown, subscription: string, ownWriterId: string): Record<string, number> {
+  if (!isOutputCheckpoint(own, subscription)) return {};
+  const completed: Record<string, number> = {};
+  for (const [writer, cycle] of Object.entries(own.completed ?? {})) if (Number.isSafeInteger(cycle)) completed[writer] = cycle;
+  if (own.writer !== ownWriterId) completed[own.writer] = Math.max(completed[own.writer] ?? -1, own.cycle);
+  return completed;
+}
+
+/**
+ * Refuses (fatally) to append `writerId`'s cycle to a table that already holds it: the commit
+ * validation of every output-table commit of a cycle. Without it, an instance that stalled past
+ * FOREIGN_CYCLE_GRACE_MS while another completed its cycle would append the same rows again.
+ */
+export function assertCycleNotApplied(base: TableMetadata, subscription: string, writerId: string, cycle: number, table: string): void {
+  if (appliedCycle(base, subscription, writerId) >= cycle) {
+    throw new StreamComputeServiceError(
+      'CYCLE_COMPLETED_CONCURRENTLY',
+      `${table}: cycle ${cycle} of ${writerId} is already applied (another instance completed it meanwhile); restart to re-read the tables`,
+    );
+  }
 }

@@ -20,6 +20,8 @@ export function createComputeMetrics(registry: Registry) {
       registers,
     }),
     cycleFilesDeleted: new Counter({ name: 'stream_compute_cycle_files_deleted_total', help: 'Cycle files deleted because no checkpoint refers to them any more', registers }),
+    snapshotsExpired: new Counter({ name: 'stream_compute_snapshots_expired_total', help: 'Output-table snapshots expired, per table', labelNames: ['table'], registers }),
+    snapshotExpiryFailures: new Counter({ name: 'stream_compute_snapshot_expiry_failures_total', help: 'Snapshot expiry runs that failed (retried at the next interval)', labelNames: ['table'], registers }),
     commitRetries: new Counter({ name: 'stream_compute_commit_retries_total', help: 'Cycle steps repeated after an error', registers }),
   };
 }

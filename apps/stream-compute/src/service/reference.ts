@@ -1,7 +1,8 @@
-import { mainSnapshot, type FileIO, type SnapshotId, type TableMetadata, type RestCatalog, type TableIdentifier } from '@retail/iceberg';
+import { mainSnapshot, readTable, ValidationError, type FileIO, type SnapshotId, type TableMetadata, type RestCatalog, type TableIdentifier } from '@retail/iceberg';
 import { Camera, formatIssues, Store } from '@retail/schema';
+import * as arrow from 'apache-arrow';
 import { ReferenceTables } from '../operators';
-import { readCurrentRows } from './iceberg-read';
+import { StreamComputeServiceError } from './errors';
 import { qualifiedName } from './tables';
 
 export interface LoadedReference {
@@ -44,8 +45,8 @@ export async function loadReference(source: ReferenceSource): Promise<LoadedRefe
     }
     return out;
   };
-  const storeRows = await readCurrentRows(source.io, storeTable.metadata, qualifiedName(source.stores));
-  const cameraRows = await readCurrentRows(source.io, cameraTable.metadata, qualifiedName(source.cameras));
+  const storeRows = await currentRows(source.io, storeTable.metadata, qualifiedName(source.stores));
+  const cameraRows = await currentRows(source.io, cameraTable.metadata, qualifiedName(source.cameras));
   const stores = validRows<Store>(storeRows, (row) => Store.validate(row) as never, qualifiedName(source.stores));
   const cameras = validRows<Camera>(cameraRows, (row) => Camera.validate(row) as never, qualifiedName(source.cameras));
   return {
@@ -55,4 +56,36 @@ export async function loadReference(source: ReferenceSource): Promise<LoadedRefe
     cameras: cameras.length,
     invalid,
   };
+}
+
+/**
+ * A small table's rows at its current snapshot as plain objects (@retail/iceberg's reader: columns
+ * matched by field id; tables with row-level deletes are refused, so rewrite reference tables whole).
+ */
+async function currentRows(io: FileIO, metadata: TableMetadata, what: string): Promise<Record<string, unknown>[]> {
+  let table: arrow.Table;
+  try {
+    table = await readTable({ io, metadata });
+  } catch (error) {
+    // What the table holds (delete files, another file format) does not change by retrying; I/O does.
+    if (error instanceof ValidationError) throw new StreamComputeServiceError('REFERENCE_UNREADABLE', `${what}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  const rows: Record<string, unknown>[] = [];
+  for (const row of table) rows.push(plain(row) as Record<string, unknown>);
+  return rows;
+}
+
+/** Arrow values → plain JS: structs to objects, lists to arrays, 64-bit integers to numbers. */
+function plain(value: unknown): unknown {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof arrow.Vector) return [...value].map(plain);
+  if (typeof value === 'object' && typeof (value as { toJSON?: unknown }).toJSON === 'function' && !(value instanceof Date)) {
+    const json = (value as { toJSON(): Record<string, unknown> }).toJSON();
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(json)) out[key] = plain(inner);
+    return out;
+  }
+  return value;
 }

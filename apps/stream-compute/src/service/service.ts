@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import {
   ExactlyOnceWriter,
+  expireSnapshots,
   FileIOResolver,
+  IcebergError,
   isPermanentIcebergError,
   RestCatalog,
   type CatalogAuth,
@@ -17,7 +19,9 @@ import { ComputePipeline, normaliseComputeOptions, ReferenceTables, type Compute
 import { AlertPublisher } from './alerts';
 import {
   appliedCycle,
+  assertCycleNotApplied,
   camerasTakenOver,
+  completedCyclesOf,
   isAtOrBelow,
   newestCameraSource,
   stateCheckpointOf,
@@ -51,14 +55,6 @@ const RECEIVE_BATCH_MAX = 1_000;
 const RECEIVER_QUEUE_SIZE = 5_000;
 /** The operators want `tick(now)` about once a second so idleness is noticed without input. */
 export const TICK_INTERVAL_MS = 1_000;
-/**
- * Another instance's newest cycle is completed by this one only once it is this old: a live
- * instance completes its own cycles within seconds, and a restarted one does so at start. Only an
- * instance that crashed and never came back (e.g. scaled down while it crashed) needs this.
- */
-export const FOREIGN_CYCLE_GRACE_MS = 2 * 60_000;
-/** How often other instances' stalled cycles are looked for. */
-export const FOREIGN_CYCLE_SWEEP_MS = 30_000;
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5_000;
 
@@ -69,6 +65,8 @@ export interface StreamComputeServiceOptions {
   logger: Logger;
   metrics: Registry;
   onReady?: (what: ReadyPart, detail: string) => void;
+  /** Tests only: awaited between a cycle's checkpoint commit (step 2) and its other tables (step 3). */
+  beforeOutputTables?: (cycle: number) => Promise<void>;
 }
 
 /** A camera (message key) whose operator state is in memory. */
@@ -98,6 +96,8 @@ class Cycle {
 /** One output table: this instance's exactly-once writer on it. */
 class OutputSink {
   private written = false;
+  /** Other writers' cycles this writer completed on the table (carried in its markers; see OutputCheckpoint). */
+  completed: Record<string, number> = {};
 
   constructor(
     readonly output: OutputName,
@@ -177,6 +177,7 @@ export class StreamComputeService {
   private stopping = false;
   private sweepDue = false;
   private cleanupDue = false;
+  private expiryDue = false;
   private lister: FolderLister | undefined;
   private firstCycleLogged = false;
   private finished = false;
@@ -255,14 +256,16 @@ export class StreamComputeService {
     const opened = await Promise.all(
       OUTPUT_NAMES.map(async (output) => {
         const identifier = tableIdentifierOf(recordOf(output), prefix);
-        const { writer } = await ExactlyOnceWriter.start<unknown>({
+        const { writer, checkpoint } = await ExactlyOnceWriter.start<unknown>({
           catalog: this.catalog,
           io: this.io,
           identifier,
           writerId: this.writerId,
           commit: { onRetry: () => this.metrics.commitRetries.inc() },
         });
-        return new OutputSink(output, recordOf(output), identifier, writer);
+        const sink = new OutputSink(output, recordOf(output), identifier, writer);
+        sink.completed = completedCyclesOf(checkpoint, this.subscription, this.writerId);
+        return sink;
       }),
     );
     for (const sink of opened) this.sinks.set(sink.output, sink);
@@ -293,7 +296,8 @@ export class StreamComputeService {
     this.options.onReady?.('pulsar', `subscribed to ${config.input.topic} (${this.subscription}, Key_Shared)`);
     this.timers.push(setInterval(() => this.tick(), TICK_INTERVAL_MS));
     // Runs in the commit loop, between cycles: the table writers take one commit at a time.
-    this.timers.push(setInterval(() => (this.sweepDue = true), FOREIGN_CYCLE_SWEEP_MS));
+    this.timers.push(setInterval(() => (this.sweepDue = true), config.checkpoint.foreignCycleSweepMs));
+    if (config.snapshotExpiry.enabled) this.timers.push(setInterval(() => (this.expiryDue = true), config.snapshotExpiry.intervalMs));
     this.pump = this.consume(this.consumer).catch((error: unknown) => this.fail(error));
   }
 
@@ -335,18 +339,7 @@ export class StreamComputeService {
       file ??= await this.readCycleFile(checkpoint.cycleFile);
       const batch = file.batches[tableKeyOf(output)];
       if (batch === undefined || batch.numRows === 0) continue;
-      const marker: OutputCheckpoint = { kind: 'output', subscription: this.subscription, writer: writerId, cycle: checkpoint.cycle };
-      await this.retry(() =>
-        sink.commit(batch, marker, (base) => {
-          if (appliedCycle(base, this.subscription, writerId) >= checkpoint.cycle) {
-            throw new StreamComputeServiceError(
-              'CYCLE_COMPLETED_CONCURRENTLY',
-              `${qualifiedName(sink.identifier)}: cycle ${key} was completed by another instance meanwhile; restart to re-read the tables`,
-            );
-          }
-        }),
-      );
-      this.metrics.rowsOut.inc({ table: tableKeyOf(output) }, batch.numRows);
+      await this.commitCycleRows(sink, writerId, checkpoint.cycle, batch);
       this.log.info({ table: tableKeyOf(output), cycle: key, rows: batch.numRows }, 'completed a half-committed cycle');
     }
     // Its queue alerts may not all have reached the topic: send them again (the broker drops repeats).
@@ -358,12 +351,34 @@ export class StreamComputeService {
     this.completedCycles.add(key);
   }
 
+  /**
+   * Appends one cycle's rows to an output table with its `output` marker. Every commit of a cycle
+   * to a non-checkpoint table goes through here, whoever makes it (the cycle's own writer in step 3,
+   * itself after a restart, or another instance completing a stalled cycle): each attempt refuses,
+   * on the metadata it commits against, if the table already holds that writer's cycle, so the rows
+   * are never appended twice. The refusal is fatal: the instance restarts and re-reads the tables
+   * (the writer's queued append cannot be dropped otherwise).
+   */
+  private async commitCycleRows(sink: OutputSink, writerId: string, cycle: number, batch: RecordBatch): Promise<void> {
+    const completed = writerId === this.writerId ? sink.completed : { ...sink.completed, [writerId]: cycle };
+    const marker: OutputCheckpoint = {
+      kind: 'output',
+      subscription: this.subscription,
+      writer: writerId,
+      cycle,
+      ...(Object.keys(completed).length > 0 ? { completed } : {}),
+    };
+    await this.retry(() => sink.commit(batch, marker, (base) => assertCycleNotApplied(base, this.subscription, writerId, cycle, qualifiedName(sink.identifier))));
+    sink.completed = completed;
+    this.metrics.rowsOut.inc({ table: tableKeyOf(sink.output) }, batch.numRows);
+  }
+
   /** Completes other instances' newest cycles that have stood half-committed for long (see FOREIGN_CYCLE_GRACE_MS). */
   private async completeStalledCycles(): Promise<void> {
     if (this.stopping) return;
     const metadata = (await this.catalog.loadTable(this.checkpointSink.identifier)).metadata;
     for (const [writerId, { checkpoint, timestampMs }] of stateCheckpointTimes(metadata, this.subscription)) {
-      if (writerId === this.writerId || Date.now() - timestampMs < FOREIGN_CYCLE_GRACE_MS) continue;
+      if (writerId === this.writerId || Date.now() - timestampMs < this.config.checkpoint.foreignCycleGraceMs) continue;
       await this.completeCycle(writerId, checkpoint);
     }
   }
@@ -542,22 +557,67 @@ export class StreamComputeService {
       const cycle = this.current;
       if (cycle.empty) {
         if (this.stopping) return;
-        continue;
+      } else {
+        this.current = new Cycle();
+        await this.commitCycle(cycle);
+        if (this.fatal !== undefined) throw this.fatal;
       }
-      this.current = new Cycle();
-      await this.commitCycle(cycle);
-      if (this.fatal !== undefined) throw this.fatal;
-      if (this.sweepDue && !this.stopping) {
-        this.sweepDue = false;
-        await this.completeStalledCycles().catch((error: unknown) => {
-          if (isFatal(error)) throw error;
-          this.log.warn({ err: error }, 'looking for stalled cycles of other instances failed; trying again later');
+      await this.maintain();
+    }
+  }
+
+  /**
+   * Work that must not overlap this writer's commits, run between cycles (also on an idle
+   * instance, which is the one most likely to have to complete a stalled instance's cycle).
+   */
+  private async maintain(): Promise<void> {
+    if (this.sweepDue && !this.stopping) {
+      this.sweepDue = false;
+      await this.completeStalledCycles().catch((error: unknown) => {
+        if (isFatal(error)) throw error;
+        this.log.warn({ err: error }, 'looking for stalled cycles of other instances failed; trying again later');
+      });
+    }
+    // Between cycles: no cycle file of this writer is being written or committed meanwhile.
+    if (this.cleanupDue && !this.stopping) {
+      this.cleanupDue = false;
+      await this.cleanupCycleFiles().catch((error: unknown) => this.log.warn({ err: error }, 'deleting old cycle files failed; trying again later'));
+    }
+    if (this.expiryDue && !this.stopping) {
+      this.expiryDue = false;
+      await this.expireOutputSnapshots();
+    }
+  }
+
+  /**
+   * Expires old snapshots of every output table (one commit per cycle otherwise grows the history,
+   * and with it every metadata load and recovery walk, without bound). `expireSnapshots` keeps each
+   * writer's newest snapshot and newest checkpoint and the chain down to them, which is all this
+   * service reads: the newest state checkpoint per writer on gold.item_counts (adoption, recovery)
+   * and the newest `output` marker per writer on the other tables (`appliedCycle`; completions of
+   * other writers' cycles are carried forward in the completing writer's own markers). Cycle files
+   * are not Iceberg files: expiry never deletes them.
+   */
+  private async expireOutputSnapshots(): Promise<void> {
+    const { maxAgeMs, retainLast } = this.config.snapshotExpiry;
+    for (const sink of this.sinks.values()) {
+      if (this.stopping) return;
+      const table = tableKeyOf(sink.output);
+      try {
+        const result = await expireSnapshots({
+          catalog: this.catalog,
+          io: this.io,
+          identifier: sink.identifier,
+          olderThanMs: Date.now() - maxAgeMs,
+          retainLast,
         });
-      }
-      // Between cycles: no cycle file of this writer is being written or committed meanwhile.
-      if (this.cleanupDue && !this.stopping) {
-        this.cleanupDue = false;
-        await this.cleanupCycleFiles().catch((error: unknown) => this.log.warn({ err: error }, 'deleting old cycle files failed; trying again later'));
+        if (result.expiredSnapshotIds.length === 0) continue;
+        this.metrics.snapshotsExpired.inc({ table }, result.expiredSnapshotIds.length);
+        this.log.info({ table, expired: result.expiredSnapshotIds.length, deletedManifestLists: result.deletedManifestLists, failedDeletes: result.failedDeletes.length }, 'expired old snapshots');
+      } catch (error) {
+        if (isFatal(error) && !(error instanceof IcebergError)) throw error;
+        this.metrics.snapshotExpiryFailures.inc({ table });
+        this.log.warn({ err: error, table }, 'snapshot expiry failed; trying again at the next interval');
       }
     }
   }
@@ -567,6 +627,7 @@ export class StreamComputeService {
     for (;;) {
       if (this.stopping || this.fatal !== undefined) return;
       const cycle = this.current;
+      if (cycle.empty && (this.sweepDue || this.cleanupDue || this.expiryDue)) return;
       if (cycle.messages >= maxMessages) return;
       if (!cycle.empty && cycle.startedMs > 0 && Date.now() - cycle.startedMs >= intervalMs) return;
       const wait = cycle.startedMs > 0 ? Math.max(1, intervalMs - (Date.now() - cycle.startedMs)) : Math.min(intervalMs, TICK_INTERVAL_MS);
@@ -635,14 +696,14 @@ export class StreamComputeService {
       if (state) state.known = position;
     }
     this.metrics.rowsOut.inc({ table: tableKeyOf(CHECKPOINT_OUTPUT) }, checkpointBatch?.numRows ?? 0);
+    await this.options.beforeOutputTables?.(n);
 
-    // 3. The other tables, each marked with the cycle (completed from the cycle file after a crash).
-    const marker: OutputCheckpoint = { kind: 'output', subscription: this.subscription, writer: this.writerId, cycle: n };
+    // 3. The other tables, each marked with the cycle (completed from the cycle file after a crash;
+    //    if this instance stalled that long, another one may have completed it already: refused then).
     await Promise.all(
-      [...batches].filter(([output]) => output !== CHECKPOINT_OUTPUT).map(async ([output, batch]) => {
-        await this.retry(() => this.sinks.get(output)!.commit(batch, marker));
-        this.metrics.rowsOut.inc({ table: tableKeyOf(output) }, batch.numRows);
-      }),
+      [...batches]
+        .filter(([output]) => output !== CHECKPOINT_OUTPUT)
+        .map(([output, batch]) => this.commitCycleRows(this.sinks.get(output)!, this.writerId, n, batch)),
     );
     this.completedCycles.add(`${this.writerId}#${n}`);
 

@@ -81,6 +81,7 @@ export async function startService(
   run: TestRun,
   overrides: Record<string, string> = {},
   onReady?: ConstructorParameters<typeof StreamComputeService>[0]['onReady'],
+  hooks: Pick<ConstructorParameters<typeof StreamComputeService>[0], 'beforeOutputTables'> = {},
 ): Promise<StreamComputeService> {
   const config = serviceConfig(run, overrides);
   const service = new StreamComputeService({
@@ -88,6 +89,7 @@ export async function startService(
     logger: createLogger({ service: 'stream-compute', instanceId: config.writer.id, level: 'warn' }),
     metrics: new Registry(),
     ...(onReady ? { onReady } : {}),
+    ...hooks,
   });
   await service.start();
   return service;
