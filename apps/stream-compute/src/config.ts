@@ -160,6 +160,11 @@ export const streamComputeConfigSchema = defineServiceConfig(
     alerts: z.object({
       enabled: setting(z.boolean().default(true), { env: 'ALERTS_ENABLED' }),
       topic: setting(configTypes.pulsarTopic().default(QueueAlert.topic), { env: 'ALERTS_TOPIC' }),
+      /**
+       * Alerts are exactly once only through broker deduplication on the topic's namespace: checked
+       * at start (start fails when it is not on); true turns it on instead (needs admin rights).
+       */
+      provisionDeduplication: setting(z.boolean().default(false), { env: 'ALERTS_PROVISION_DEDUPLICATION' }),
     }),
   },
 );

@@ -1,5 +1,6 @@
-import type { PulsarClient } from '@retail/pulsar';
+import type { PulsarAdmin, PulsarClient } from '@retail/pulsar';
 import { avroCodecOf, QueueAlert } from '@retail/schema';
+import { StreamComputeServiceError } from './errors';
 
 /**
  * Queue alerts to the alerts topic, exactly once through broker deduplication (the topic's
@@ -57,4 +58,33 @@ export class AlertPublisher {
 /** Sequence id of an alert: its event time (µs); a zone's raised and cleared never share a time. */
 export function sequenceIdOf(alert: QueueAlert): number {
   return alert.event_ts;
+}
+
+/** `tenant/namespace` of a topic name (`persistent://tenant/namespace/topic`, or the short `tenant/namespace/topic`). */
+export function namespaceOfTopic(topic: string): string {
+  const path = topic.replace(/^(persistent|non-persistent):\/\//, '');
+  const parts = path.split('/');
+  if (parts.length !== 3 || parts.some((part) => part === '')) {
+    throw new StreamComputeServiceError('CONFIGURATION', `ALERTS_TOPIC=${topic} is not a topic name of the form persistent://tenant/namespace/topic`);
+  }
+  return `${parts[0]}/${parts[1]}`;
+}
+
+/**
+ * Makes sure the alerts topic's namespace deduplicates (AlertPublisher's exactly-once relies on it):
+ * with `provision` it is turned on, otherwise a namespace without it (or without a policy of its
+ * own, where the broker-wide default decides and cannot be relied on) fails the start.
+ */
+export async function ensureAlertDeduplication(admin: Pick<PulsarAdmin, 'getDeduplication' | 'setDeduplication'>, topic: string, provision: boolean): Promise<'on' | 'provisioned'> {
+  const namespace = namespaceOfTopic(topic);
+  if ((await admin.getDeduplication(namespace)) === true) return 'on';
+  if (provision) {
+    await admin.setDeduplication(namespace, true);
+    return 'provisioned';
+  }
+  throw new StreamComputeServiceError(
+    'CONFIGURATION',
+    `queue alerts go to ${topic}, whose namespace ${namespace} does not have broker deduplication on, so alerts re-sent after a crash would be duplicated: ` +
+      `run \`pulsar-admin namespaces set-deduplication ${namespace} --enable\`, or set ALERTS_PROVISION_DEDUPLICATION=true to let the service turn it on, or ALERTS_ENABLED=false`,
+  );
 }

@@ -10,13 +10,13 @@ import {
   type TableIdentifier,
   type TableMetadata,
 } from '@retail/iceberg';
-import { MessageId, PulsarClient, type Consumer, type Message } from '@retail/pulsar';
+import { MessageId, PulsarAdmin, PulsarClient, type Consumer, type Message } from '@retail/pulsar';
 import type { Logger, Registry } from '@retail/runtime';
 import { Camera, Store, type QueueAlert, type RecordType } from '@retail/schema';
 import type { RecordBatch } from 'apache-arrow';
 import type { StreamComputeConfig } from '../config';
 import { ComputePipeline, normaliseComputeOptions, ReferenceTables, type ComputeOptions, type RejectedDetectionSource } from '../operators';
-import { AlertPublisher } from './alerts';
+import { AlertPublisher, ensureAlertDeduplication } from './alerts';
 import {
   appliedCycle,
   assertCycleNotApplied,
@@ -248,7 +248,12 @@ export class StreamComputeService {
       serviceUrl: config.pulsar.serviceUrl,
       ...(config.pulsar.authToken ? { authentication: { token: config.pulsar.authToken } } : {}),
     });
-    if (config.alerts.enabled) this.alerts = new AlertPublisher(this.client, config.alerts.topic);
+    if (config.alerts.enabled) {
+      const admin = new PulsarAdmin({ adminUrl: config.pulsar.adminUrl, ...(config.pulsar.authToken ? { token: config.pulsar.authToken } : {}) });
+      const deduplication = await ensureAlertDeduplication(admin, config.alerts.topic, config.alerts.provisionDeduplication);
+      if (deduplication === 'provisioned') this.log.info({ topic: config.alerts.topic }, 'turned on broker deduplication for the alerts namespace');
+      this.alerts = new AlertPublisher(this.client, config.alerts.topic);
+    }
 
     // Tables: verified against the contract, then one writer per table (claims a new epoch: fences a zombie with the same id).
     const prefix = config.tables.namespacePrefix;
