@@ -96,6 +96,23 @@ describe('ComputePipeline', () => {
     ]);
   });
 
+  it('measures idleness in the stream time it is given, not the processing time (a stalled stream is not a silent camera)', () => {
+    const { pipeline, collected } = setup();
+    const streamAt = 1_000_000;
+    pipeline.process(detection({ camera_id: 'cam-1', frame_ts: s(20) }), NOW_MS, streamAt);
+    // An hour of processing time, but no evidence that the stream moved: nothing is projected.
+    pipeline.tick(NOW_MS + 3_600_000, streamAt);
+    expect(pipeline.watermark).toBe(s(18));
+    // The backlog arrives: its detections are on time, not late.
+    pipeline.process(detection({ camera_id: 'cam-1', frame_ts: s(21) }), NOW_MS + 3_600_000, streamAt + 1_000);
+    expect(collected.lateEvents).toEqual([]);
+    // Stream time moves 30 s (idle timeout) + 46 s beyond the camera's last detection: [0, 60 s) waits for watermark 65 s.
+    pipeline.tick(NOW_MS + 3_600_000, streamAt + 1_000 + 30_000 + 45_000);
+    expect(collected.itemCounts).toEqual([]);
+    pipeline.tick(NOW_MS + 3_600_000, streamAt + 1_000 + 30_000 + 46_000);
+    expect(collected.itemCounts.map((r) => [r.window_start, r.detections, r.computed_ts])).toEqual([[T0, 2, (NOW_MS + 3_600_000) * 1000]]);
+  });
+
   it('rejects detections of unknown cameras and failed quality checks with reasons, and counts them', () => {
     const { pipeline, collected } = setup();
     pipeline.process(detection({ camera_id: 'cam-7' }), NOW_MS);

@@ -80,23 +80,31 @@ export class ComputePipeline {
     return this.lastWatermark;
   }
 
-  /** One detection, received at processing time `nowMs` (milliseconds). */
-  process(event: DetectionEvent, nowMs: number): void {
+  /**
+   * One detection, received at processing time `nowMs` (milliseconds). `streamMs` is the time its
+   * idleness is measured in (default `nowMs`; the service passes the message's publish time, see
+   * docs/stream-compute.md, "Idle cameras in the service"): a camera is idle once the stream time
+   * passed to `tick` is more than the idle timeout beyond the stream time of its last detection.
+   */
+  process(event: DetectionEvent, nowMs: number, streamMs: number = nowMs): void {
     if (this.lastWatermark === Number.POSITIVE_INFINITY) throw finished();
     this.processed++;
     if (!this.quality.check(event)) {
       this.outputs.rejected({ stage: 'quality', reasonCode: this.quality.reason, reason: this.quality.message, event });
       return;
     }
-    this.watermarks.observe(event.camera_id, event.frame_ts, nowMs);
+    this.watermarks.observe(event.camera_id, event.frame_ts, streamMs);
     if (!this.dedup.isDuplicate(event.detection_id, event.frame_ts)) this.accept(event, nowMs);
-    this.advance(nowMs);
+    this.advance(nowMs, streamMs);
   }
 
-  /** Lets processing time pass without events: idle cameras stop holding the watermark back. */
-  tick(nowMs: number): void {
+  /**
+   * Lets time pass without events: idle cameras stop holding the watermark back. `streamMs` (default
+   * `nowMs`) is how far time has verifiably moved for the camera's stream (see `process`).
+   */
+  tick(nowMs: number, streamMs: number = nowMs): void {
     if (this.lastWatermark === Number.POSITIVE_INFINITY) throw finished();
-    this.advance(nowMs);
+    this.advance(nowMs, streamMs);
   }
 
   /**
@@ -127,8 +135,8 @@ export class ComputePipeline {
     this.patterns?.offer(event);
   }
 
-  private advance(nowMs: number): void {
-    const watermark = this.watermarks.advance(nowMs);
+  private advance(nowMs: number, streamMs: number): void {
+    const watermark = this.watermarks.advance(streamMs);
     if (watermark === this.lastWatermark) return;
     this.lastWatermark = watermark;
     this.windows.fire(watermark, nowMs * US_PER_MS, this.emitItemCount);

@@ -38,6 +38,7 @@ import { decodeDetection } from './decode';
 import { StreamComputeServiceError } from './errors';
 import { createComputeMetrics, type ComputeMetrics } from './metrics';
 import { CHECKPOINT_OUTPUT, CycleRows, OUTPUT_NAMES, recordOf, routeOutputs, tableKeyOf, type OutputName } from './outputs';
+import { PartitionClocks } from './partition-clocks';
 import { loadReference, referenceVersions, type LoadedReference, type ReferenceSource } from './reference';
 import { ensureVerifiedTable, qualifiedName, tableIdentifierOf } from './tables';
 
@@ -77,6 +78,8 @@ interface LiveCamera {
   /** Newest committed position this instance knows: the baseline of the takeover check. */
   known: MessageId | undefined;
   lastSeenMs: number;
+  /** Partition of its newest message: whose evidence its idle projection uses. */
+  partition: number;
 }
 
 /** What one commit cycle gathered. */
@@ -161,6 +164,8 @@ export class StreamComputeService {
     (reasonCode) => this.metrics.deadLetters.inc({ reason: reasonCode }),
   );
   private readonly live = new Map<string, LiveCamera>();
+  /** Evidence that time moved, per partition, for idle cameras (not the wall clock). */
+  private readonly clocks = new PartitionClocks();
   /** Committed per-camera entries of this instance's checkpoint (cameras may be evicted from memory). */
   private entries = new Map<string, { position: string; file: string }>();
   private cycleNumber = -1;
@@ -447,7 +452,7 @@ export class StreamComputeService {
       }
       if (this.live.has(camera)) continue; // adopted meanwhile (only one consume loop runs; defensive)
       const committed = found === undefined ? undefined : MessageId.fromString(found.position);
-      this.live.set(camera, { pipeline, position: committed, known: committed, lastSeenMs: nowMs });
+      this.live.set(camera, { pipeline, position: committed, known: committed, lastSeenMs: nowMs, partition: committed?.partition ?? -1 });
       if (found && found.writerId !== this.writerId) this.log.info({ camera, from: found.writerId, position: found.position }, 'camera taken over');
     }
     this.metrics.cameras.set(this.live.size);
@@ -473,6 +478,7 @@ export class StreamComputeService {
         continue;
       }
       if (batch.length > 0) await this.handleBatch(consumer, batch);
+      this.clocks.received(batch.length < Math.min(RECEIVE_BATCH_MAX, room));
     }
   }
 
@@ -496,13 +502,15 @@ export class StreamComputeService {
       }
       state.lastSeenMs = nowMs;
       const id = message.messageId;
+      state.partition = id.partition;
+      const streamMs = this.clocks.observe(id.partition, message.publishTime, nowMs);
       if (isAtOrBelow(state.position, id)) {
         // Its effect is committed (or in the open cycle): a redelivery.
         skipped++;
         if (isAtOrBelow(state.known, id)) consumer.acknowledge(id);
         continue;
       }
-      late += this.process(state, camera, message, nowMs);
+      late += this.process(state, camera, message, nowMs, streamMs);
     }
     this.metrics.eventsIn.inc(batch.length);
     if (skipped > 0) this.metrics.skipped.inc(skipped);
@@ -510,7 +518,7 @@ export class StreamComputeService {
   }
 
   /** One new message of a live camera into the open cycle; returns how many late events it produced. */
-  private process(state: LiveCamera, camera: string, message: Message, nowMs: number): number {
+  private process(state: LiveCamera, camera: string, message: Message, nowMs: number, streamMs: number): number {
     const cycle = this.current;
     const receivedTs = nowMs * 1000;
     const decoded = decodeDetection(message, receivedTs);
@@ -519,7 +527,7 @@ export class StreamComputeService {
       this.sourceMessage = message;
       this.sourceReceivedTs = receivedTs;
       const lateBefore = cycle.rows.count('lateEvents');
-      state.pipeline.process(decoded.event, nowMs);
+      state.pipeline.process(decoded.event, nowMs, streamMs);
       late = cycle.rows.count('lateEvents') - lateBefore;
     } else {
       cycle.rows.add('deadLetters', decoded.deadLetter);
@@ -539,7 +547,7 @@ export class StreamComputeService {
     const cycle = this.current;
     for (const [camera, state] of this.live) {
       const before = rowCount(cycle.rows);
-      state.pipeline.tick(now);
+      state.pipeline.tick(now, this.clocks.evidenceOf(state.partition));
       if (rowCount(cycle.rows) !== before) cycle.dirty.add(camera);
       const watermark = state.pipeline.watermark;
       if (Number.isFinite(watermark)) this.metrics.watermarkLag.set({ camera }, Math.max(0, now / 1000 - watermark / 1e6));
