@@ -93,3 +93,22 @@ describe('conformBatch timestamp units', () => {
     expect(Array.from(fromNs.getChild('ts')!.data[0]!.values as BigInt64Array)).toEqual([1n, -1n]);
   });
 });
+
+describe('64-bit bounds', () => {
+  it('orders longs across the sign and the 32-bit halves, over several batches, skipping nulls', () => {
+    const longSchema: Schema = { type: 'struct', 'schema-id': 0, fields: [{ id: 1, name: 'v', required: false, type: 'long' }] };
+    const target = icebergSchemaToArrow(longSchema);
+    const of = (values: (bigint | null)[]) =>
+      conformBatch(new arrow.Table({ v: arrow.vectorFromArray(values, new arrow.Int64()) }).batches[0]!, target);
+    const collector = new MetricsCollector(longSchema);
+    collector.add(of([-5n, 3n, -(2n ** 40n), null, 4_294_967_295n]));
+    collector.add(of([2n ** 40n + 7n, -1n, null]));
+    collector.add(of([-(2n ** 63n) + 1n, 4_294_967_296n]));
+    const metrics = collector.metrics();
+    expect(deserializeValue('long', metrics.lowerBounds.get(1)!)).toBe(-(2n ** 63n) + 1n);
+    expect(deserializeValue('long', metrics.upperBounds.get(1)!)).toBe(2n ** 40n + 7n);
+    expect(metrics.nullValueCounts.get(1)).toBe(2);
+    expect(metrics.valueCounts.get(1)).toBe(10);
+  });
+});
+

@@ -173,6 +173,10 @@ function accumulateFast(acc: ColumnAccumulator, { data, ancestorNull }: LeafValu
   const checkNulls = data.nullCount !== 0 || ancestorNull !== NO_NULL_ANCESTOR;
   const valid = validityOf(data);
   const isNull = (i: number) => checkNulls && (ancestorNull(i) || !valid(i));
+  if (numeric && LITTLE_ENDIAN && data.values instanceof BigInt64Array) {
+    accumulateInt64(acc, data.values, data.length, checkNulls ? isNull : undefined);
+    return true;
+  }
   if (numeric) {
     const values = data.values as ArrayLike<number | bigint>;
     const floating = family === 'float' || family === 'double';
@@ -224,6 +228,50 @@ function accumulateFast(acc: ColumnAccumulator, { data, ancestorNull }: LeafValu
   if (minIndex >= 0) acc.min = valueAt(minIndex);
   if (maxIndex >= 0) acc.max = valueAt(maxIndex);
   return true;
+}
+
+const LITTLE_ENDIAN = new Uint8Array(Uint16Array.of(1).buffer)[0] === 1;
+
+/**
+ * Min/max of 64-bit integers without creating a BigInt per value (reading a BigInt64Array does):
+ * each value is compared as its signed high and unsigned low 32-bit halves; only the winners are
+ * read as BigInt at the end.
+ */
+function accumulateInt64(acc: ColumnAccumulator, values: BigInt64Array, length: number, isNull: ((i: number) => boolean) | undefined): void {
+  const words = new Int32Array(values.buffer, values.byteOffset, length * 2);
+  let minIndex = -1;
+  let maxIndex = -1;
+  let minHi = 0;
+  let minLo = 0;
+  let maxHi = 0;
+  let maxLo = 0;
+  for (let i = 0; i < length; i++) {
+    if (isNull?.(i)) {
+      acc.nulls++;
+      continue;
+    }
+    if (acc.repeated) continue;
+    const lo = words[2 * i]! >>> 0;
+    const hi = words[2 * i + 1]!;
+    if (minIndex < 0 || hi < minHi || (hi === minHi && lo < minLo)) {
+      minIndex = i;
+      minHi = hi;
+      minLo = lo;
+    }
+    if (maxIndex < 0 || hi > maxHi || (hi === maxHi && lo > maxLo)) {
+      maxIndex = i;
+      maxHi = hi;
+      maxLo = lo;
+    }
+  }
+  if (minIndex >= 0) {
+    const min = values[minIndex]!;
+    if (acc.min === null || min < (acc.min as bigint)) acc.min = min;
+  }
+  if (maxIndex >= 0) {
+    const max = values[maxIndex]!;
+    if (acc.max === null || max > (acc.max as bigint)) acc.max = max;
+  }
 }
 
 const utf8Encoder = new TextEncoder();
