@@ -101,7 +101,7 @@ interface AppendFigures {
  */
 const PIPELINE_DEPTH = 8;
 /** Untimed appends before the figures, on both sides: V8 optimises our hot paths over the first ones. */
-const WARMUP_APPENDS = 10;
+const WARMUP_APPENDS = 30;
 
 async function benchOurs(catalog: RestCatalog, io: FileIOResolver, identifier: TableIdentifier, batches: arrow.RecordBatch[]): Promise<AppendFigures> {
   let catalogRequests = 0;
@@ -280,7 +280,8 @@ async function benchAppends(
   console.log(`append: ${rounds} rounds of ${batchCount} appends of ${rowsPerBatch} DetectionEvents (struct bbox, day partitions), fresh tables each round`);
 
   // Warm-up appends on both sides, so neither pays first-use costs (JIT, WASM init, imports) in the figures.
-  await benchOurs(catalog, io, await freshTable(catalog, namespace, 'warmup_ours'), batches.slice(0, WARMUP_APPENDS));
+  const warmupBatches = Array.from({ length: WARMUP_APPENDS }, (_, i) => batches[i % batches.length]!);
+  await benchOurs(catalog, io, await freshTable(catalog, namespace, 'warmup_ours'), warmupBatches);
   const pyWarmup = await freshTable(catalog, namespace, 'warmup_pyiceberg');
   const ours: AppendFigures[] = [];
   const peer: AppendFigures[] = [];

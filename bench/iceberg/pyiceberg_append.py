@@ -2,7 +2,7 @@
 
 argv[1]: JSON {"catalog": {...PyIceberg catalog properties...}, "table": "ns.name", "warmup_table": "ns.name",
 "warmup_appends": N, "ipc": "/path/batches.arrows"}
-Appends the first N batches to warmup_table first (untimed, like the TypeScript side's warm-up),
+Appends N batches (cycling through them) to warmup_table first (untimed, like the TypeScript side's warm-up),
 so lazy imports and first-use costs stay out of the figures.
 Prints JSON {"rows": N, "seconds": S, "commit_ms": [...]} (time of each append call, load excluded).
 """
@@ -22,8 +22,8 @@ def main():
         reader = ipc.open_stream(source)
         batches = [batch for batch in reader]
     warmup = catalog.load_table(config["warmup_table"])
-    for batch in batches[: config["warmup_appends"]]:
-        warmup.append(pa.Table.from_batches([batch]))
+    for i in range(config["warmup_appends"]):
+        warmup.append(pa.Table.from_batches([batches[i % len(batches)]]))
     table = catalog.load_table(config["table"])
     commit_ms = []
     rows = 0
