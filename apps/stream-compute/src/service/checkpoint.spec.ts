@@ -4,19 +4,21 @@ import {
   appliedCycle,
   assertCycleNotApplied,
   camerasTakenOver,
+  compareCameraCommits,
   completedCyclesOf,
   cameraEntryOf,
   isAtOrBelow,
   newestCameraSource,
   stateCheckpointOf,
   stateCheckpointsByWriter,
+  type CameraBase,
   type StateCheckpoint,
 } from './checkpoint';
 
 const id = (ledger: number, entry: number, partition = 0, batch = -1) => `${ledger}:${entry}:${partition}:${batch}`;
 
-function checkpoint(cycle: number, cameras: Record<string, [string, string]>): StateCheckpoint {
-  return stateCheckpointOf('sub', cycle, `s3://w/c/cycle-${cycle}`, new Map(Object.entries(cameras).map(([c, [position, file]]) => [c, { position, file }])));
+function checkpoint(cycle: number, cameras: Record<string, [string, string] | [string, string, number]>): StateCheckpoint {
+  return stateCheckpointOf('sub', cycle, `s3://w/c/cycle-${cycle}`, new Map(Object.entries(cameras).map(([c, [position, file, version]]) => [c, { position, file, ...(version !== undefined ? { version } : {}) }])));
 }
 
 /** Table metadata whose main chain is the given snapshots' summaries, oldest first. */
@@ -39,7 +41,7 @@ describe('state checkpoint', () => {
     const cp = checkpoint(7, { 'cam-b': [id(5, 9), 's3://w/c/cycle-7'], 'cam-a': [id(5, 3), 's3://w/c/cycle-2'], 'cam-c': [id(5, 8), 's3://w/c/cycle-7'] });
     expect(cp.files).toEqual(['s3://w/c/cycle-2', 's3://w/c/cycle-7']);
     expect(cp.cameras).toEqual({ 'cam-a': [id(5, 3), 0], 'cam-b': [id(5, 9), 1], 'cam-c': [id(5, 8), 1] });
-    expect(cameraEntryOf(cp, 'cam-b')).toEqual({ position: id(5, 9), file: 's3://w/c/cycle-7' });
+    expect(cameraEntryOf(cp, 'cam-b')).toEqual({ position: id(5, 9), file: 's3://w/c/cycle-7', version: 0 });
     expect(cameraEntryOf(cp, 'cam-z')).toBeUndefined();
     // It survives the snapshot summary (JSON) unchanged.
     expect(JSON.parse(JSON.stringify(cp))).toEqual(cp);
@@ -98,12 +100,48 @@ describe('per-key skip decision', () => {
       ['me', checkpoint(3, { c: [id(1, 10), 'a'] })],
       ['w1', checkpoint(8, { c: [id(1, 40), 'b'], d: [id(1, 5), 'b'], e: [id(1, 1), 'b'] })],
     ]);
-    const known = new Map<string, string | undefined>([
-      ['c', id(1, 10)],
-      ['d', id(1, 5)],
+    const known = new Map<string, CameraBase | undefined>([
+      ['c', { position: id(1, 10), version: 0 }],
+      ['d', { position: id(1, 5), version: 0 }],
       ['e', undefined],
     ]);
     expect(camerasTakenOver(all, 'me', known, ['c', 'd', 'e', 'f'])).toEqual(['c', 'e']);
+  });
+
+  it('sees a camera its previous owner committed again after this instance adopted it (windows fired by time, same position)', () => {
+    // w1 adopted c from w0 at version 4; w0 then fired c's windows without a new message: version 5, same position.
+    const all = new Map([
+      ['w0', checkpoint(9, { c: [id(1, 10), 'w0-9', 5] })],
+      ['w1', checkpoint(2, {})],
+    ]);
+    expect(camerasTakenOver(all, 'w1', new Map([['c', { position: id(1, 10), version: 4 }]]), ['c'])).toEqual(['c']);
+    // Before that commit of w0, the adopted state was the newest: nothing taken over.
+    const before = new Map([['w0', checkpoint(8, { c: [id(1, 10), 'w0-8', 4] })]]);
+    expect(camerasTakenOver(before, 'w1', new Map([['c', { position: id(1, 10), version: 4 }]]), ['c'])).toEqual([]);
+    // And once w1 committed (version 5, later position), w0 sees c moved away; w1 keeps it.
+    const after = new Map([
+      ['w0', checkpoint(8, { c: [id(1, 10), 'w0-8', 4] })],
+      ['w1', checkpoint(3, { c: [id(1, 30), 'w1-3', 5] })],
+    ]);
+    expect(camerasTakenOver(after, 'w0', new Map([['c', { position: id(1, 10), version: 4 }]]), ['c'])).toEqual(['c']);
+    expect(camerasTakenOver(after, 'w1', new Map([['c', { position: id(1, 30), version: 5 }]]), ['c'])).toEqual([]);
+    expect(newestCameraSource(after, 'c')).toMatchObject({ writerId: 'w1', version: 5 });
+  });
+
+  it('orders camera states by version, then position (older checkpoints have no versions)', () => {
+    expect(compareCameraCommits({ position: id(1, 10), version: 5 }, { position: id(9, 99), version: 4 })).toBeGreaterThan(0);
+    expect(compareCameraCommits({ position: id(1, 10), version: 0 }, { position: id(1, 11), version: 0 })).toBeLessThan(0);
+    const cp = checkpoint(1, { old: [id(1, 1), 'f'], fresh: [id(1, 2), 'f', 3] });
+    expect(cp.cameras).toEqual({ fresh: [id(1, 2), 0, 3], old: [id(1, 1), 0] });
+    expect(cameraEntryOf(cp, 'old')).toEqual({ position: id(1, 1), file: 'f', version: 0 });
+  });
+
+  it('treats a message of another partition than the camera\'s position as a new sequence (partition count grew)', () => {
+    const position = id(50, 5, 1);
+    // Ledger 10 < 50, but on partition 3: never compared with partition 1's ids, never skipped.
+    expect(isAtOrBelow(position, MessageId.fromString(id(10, 0, 3)))).toBe(false);
+    expect(isAtOrBelow(MessageId.fromString(position), MessageId.fromString(id(10, 0, 3)))).toBe(false);
+    expect(isAtOrBelow(position, MessageId.fromString(id(50, 4, 1)))).toBe(true);
   });
 });
 

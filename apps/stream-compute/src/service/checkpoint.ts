@@ -9,8 +9,23 @@ import { StreamComputeServiceError } from './errors';
  * rows the snapshot appends, which makes completing a half-applied cycle idempotent.
  */
 
-/** Per camera: [position = id of the newest message whose effect is committed, index into `files` of its state]. */
-export type CameraEntry = [position: string, file: number];
+/**
+ * Per camera: [position = id of the newest message whose effect is committed (its partition
+ * included), index into `files` of its state, version]. The version counts the commits of the
+ * camera's state: it moves with the state between instances and grows by one with every commit
+ * that changes it (a message, or a window fired by time alone). Absent in older checkpoints (0).
+ */
+export type CameraEntry = [position: string, file: number, version?: number];
+
+/** A camera's committed entry, resolved. */
+export interface CameraCommit {
+  position: string;
+  file: string;
+  version: number;
+}
+
+/** What a writer's state of a camera derives from: the ordering key of committed camera entries. */
+export type CameraBase = Pick<CameraCommit, 'position' | 'version'>;
 
 export interface StateCheckpoint {
   kind: 'state';
@@ -43,6 +58,16 @@ export function comparePositions(a: string, b: string): number {
 }
 
 /**
+ * Orders committed states of one camera: by version, then by position (older checkpoints have no
+ * versions). Positions alone cannot order them: a state changed by time alone (windows fired while
+ * the camera sent nothing) keeps its position, and positions of different partitions do not compare.
+ */
+export function compareCameraCommits(a: CameraBase, b: CameraBase): number {
+  if (a.version !== b.version) return a.version < b.version ? -1 : 1;
+  return comparePositions(a.position, b.position);
+}
+
+/**
  * The per-key skip decision: a message at or below its camera's committed position already had
  * its effect committed (outputs, state, position in one atomic snapshot), so it is acknowledged
  * and not processed again. Positions of one camera are comparable: a key always maps to the same
@@ -50,7 +75,11 @@ export function comparePositions(a: string, b: string): number {
  */
 export function isAtOrBelow(position: MessageId | string | undefined, id: MessageId): boolean {
   if (position === undefined) return false;
-  return id.compareTo(typeof position === 'string' ? MessageId.fromString(position) : position) <= 0;
+  const committed = typeof position === 'string' ? MessageId.fromString(position) : position;
+  // Another partition (the topic's partition count grew and the key moved): a new sequence, whose
+  // ids do not compare with the old one's. Nothing of it is committed yet.
+  if (committed.partition !== id.partition) return false;
+  return id.compareTo(committed) <= 0;
 }
 
 export function isStateCheckpoint(value: unknown, subscription: string): value is StateCheckpoint {
@@ -78,29 +107,29 @@ export function stateCheckpointOf(
   subscription: string,
   cycle: number,
   cycleFile: string,
-  cameras: ReadonlyMap<string, { position: string; file: string }>,
+  cameras: ReadonlyMap<string, { position: string; file: string; version?: number }>,
 ): StateCheckpoint {
   const files: string[] = [];
   const indexOf = new Map<string, number>();
   const entries: Record<string, CameraEntry> = {};
-  for (const [camera, { position, file }] of [...cameras].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [camera, { position, file, version }] of [...cameras].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     let index = indexOf.get(file);
     if (index === undefined) {
       index = files.push(file) - 1;
       indexOf.set(file, index);
     }
-    entries[camera] = [position, index];
+    entries[camera] = version === undefined || version === 0 ? [position, index] : [position, index, version];
   }
   return { kind: 'state', subscription, cycle, cycleFile, files, cameras: entries };
 }
 
 /** A camera's committed position and state file in one checkpoint. */
-export function cameraEntryOf(checkpoint: StateCheckpoint, camera: string): { position: string; file: string } | undefined {
+export function cameraEntryOf(checkpoint: StateCheckpoint, camera: string): CameraCommit | undefined {
   const entry = checkpoint.cameras[camera];
   if (entry === undefined) return undefined;
   const file = checkpoint.files[entry[1]];
   if (file === undefined) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `checkpoint cycle ${checkpoint.cycle} names file #${entry[1]} for camera ${camera}, but has ${checkpoint.files.length} files`);
-  return { position: entry[0], file };
+  return { position: entry[0], file, version: entry[2] ?? 0 };
 }
 
 /** The newest state checkpoint of every writer id of the subscription on the checkpoint table. */
@@ -117,37 +146,37 @@ export function stateCheckpointTimes(metadata: TableMetadata, subscription: stri
   return out;
 }
 
-export interface CameraSource {
+export interface CameraSource extends CameraCommit {
   writerId: string;
   checkpoint: StateCheckpoint;
-  position: string;
-  file: string;
 }
 
 /**
  * Where a camera's newest committed state is: among the newest checkpoints of all writers, the
- * one with the highest position for the camera. Instances hand cameras over (Key_Shared ranges
- * move when instances come and go); positions only grow, so the highest is the newest.
+ * one with the highest version (then position) for the camera. Instances hand cameras over
+ * (Key_Shared ranges move when instances come and go); versions only grow, so the highest is the newest.
  */
 export function newestCameraSource(checkpoints: ReadonlyMap<string, StateCheckpoint>, camera: string): CameraSource | undefined {
   let best: CameraSource | undefined;
   for (const [writerId, checkpoint] of checkpoints) {
     const entry = cameraEntryOf(checkpoint, camera);
     if (entry === undefined) continue;
-    if (best === undefined || comparePositions(entry.position, best.position) > 0) best = { writerId, checkpoint, ...entry };
+    if (best === undefined || compareCameraCommits(entry, best) > 0) best = { writerId, checkpoint, ...entry };
   }
   return best;
 }
 
 /**
- * Cameras (among `cameras`) for which a writer other than `ownWriterId` committed a position
- * beyond what this instance knew (`known`): the camera moved away and came back, so this
- * instance's in-memory state is stale.
+ * Cameras (among `cameras`) for which a writer other than `ownWriterId` committed a state newer
+ * than the one this instance's state derives from (`known`; undefined: none). Either the camera
+ * moved away and came back, or its previous owner committed it again after this instance adopted
+ * it (e.g. fired its windows by time alone, position unchanged): this instance's state is stale, and
+ * committing it would count those windows twice.
  */
 export function camerasTakenOver(
   checkpoints: ReadonlyMap<string, StateCheckpoint>,
   ownWriterId: string,
-  known: ReadonlyMap<string, string | undefined>,
+  known: ReadonlyMap<string, CameraBase | undefined>,
   cameras: Iterable<string>,
 ): string[] {
   const taken: string[] = [];
@@ -155,8 +184,8 @@ export function camerasTakenOver(
     const mine = known.get(camera);
     for (const [writerId, checkpoint] of checkpoints) {
       if (writerId === ownWriterId) continue;
-      const theirs = checkpoint.cameras[camera]?.[0];
-      if (theirs !== undefined && (mine === undefined || comparePositions(theirs, mine) > 0)) {
+      const theirs = cameraEntryOf(checkpoint, camera);
+      if (theirs !== undefined && (mine === undefined || compareCameraCommits(theirs, mine) > 0)) {
         taken.push(camera);
         break;
       }

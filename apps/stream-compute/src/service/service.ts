@@ -20,6 +20,7 @@ import { AlertPublisher, ensureAlertDeduplication } from './alerts';
 import {
   appliedCycle,
   assertCycleNotApplied,
+  cameraEntryOf,
   camerasTakenOver,
   completedCyclesOf,
   isAtOrBelow,
@@ -27,6 +28,8 @@ import {
   stateCheckpointOf,
   stateCheckpointsByWriter,
   stateCheckpointTimes,
+  type CameraBase,
+  type CameraCommit,
   type OutputCheckpoint,
   type StateCheckpoint,
 } from './checkpoint';
@@ -77,9 +80,9 @@ interface LiveCamera {
   position: MessageId | undefined;
   /** Newest committed position this instance knows: the baseline of the takeover check. */
   known: MessageId | undefined;
+  /** Version of the committed state the in-memory state derives from (0: none; see CameraEntry). */
+  version: number;
   lastSeenMs: number;
-  /** Partition of its newest message: whose evidence its idle projection uses. */
-  partition: number;
 }
 
 /** What one commit cycle gathered. */
@@ -167,7 +170,7 @@ export class StreamComputeService {
   /** Evidence that time moved, per partition, for idle cameras (not the wall clock). */
   private readonly clocks = new PartitionClocks();
   /** Committed per-camera entries of this instance's checkpoint (cameras may be evicted from memory). */
-  private entries = new Map<string, { position: string; file: string }>();
+  private entries = new Map<string, CameraCommit>();
   private cycleNumber = -1;
   private readonly completedCycles = new Set<string>();
   private readonly cycleFiles = new Map<string, CycleFile>();
@@ -322,10 +325,7 @@ export class StreamComputeService {
     const own = stateCheckpointsByWriter(this.checkpointSink.writer.table, this.subscription).get(this.writerId);
     if (!own) return;
     this.cycleNumber = own.cycle;
-    for (const camera of Object.keys(own.cameras)) {
-      const entry = own.cameras[camera]!;
-      this.entries.set(camera, { position: entry[0], file: own.files[entry[1]]! });
-    }
+    for (const camera of Object.keys(own.cameras)) this.entries.set(camera, cameraEntryOf(own, camera)!);
     await this.completeCycle(this.writerId, own);
     this.log.info({ cycle: own.cycle, cameras: this.entries.size }, 'recovered own checkpoint');
   }
@@ -448,11 +448,11 @@ export class StreamComputeService {
         const snapshot = file.cameras[camera];
         if (!snapshot) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `checkpoint of ${found.writerId} cycle ${found.checkpoint.cycle} points camera ${camera} at ${found.file}, which lacks its state`);
         pipeline.restore(snapshot);
-        this.entries.set(camera, { position: found.position, file: found.file });
+        this.entries.set(camera, { position: found.position, file: found.file, version: found.version });
       }
       if (this.live.has(camera)) continue; // adopted meanwhile (only one consume loop runs; defensive)
       const committed = found === undefined ? undefined : MessageId.fromString(found.position);
-      this.live.set(camera, { pipeline, position: committed, known: committed, lastSeenMs: nowMs, partition: committed?.partition ?? -1 });
+      this.live.set(camera, { pipeline, position: committed, known: committed, version: found?.version ?? 0, lastSeenMs: nowMs });
       if (found && found.writerId !== this.writerId) this.log.info({ camera, from: found.writerId, position: found.position }, 'camera taken over');
     }
     this.metrics.cameras.set(this.live.size);
@@ -502,7 +502,6 @@ export class StreamComputeService {
       }
       state.lastSeenMs = nowMs;
       const id = message.messageId;
-      state.partition = id.partition;
       const streamMs = this.clocks.observe(id.partition, message.publishTime, nowMs);
       if (isAtOrBelow(state.position, id)) {
         // Its effect is committed (or in the open cycle): a redelivery.
@@ -547,7 +546,7 @@ export class StreamComputeService {
     const cycle = this.current;
     for (const [camera, state] of this.live) {
       const before = rowCount(cycle.rows);
-      state.pipeline.tick(now, this.clocks.evidenceOf(state.partition));
+      state.pipeline.tick(now, this.clocks.evidenceOf(state.position?.partition ?? -1));
       if (rowCount(cycle.rows) !== before) cycle.dirty.add(camera);
       const watermark = state.pipeline.watermark;
       if (Number.isFinite(watermark)) this.metrics.watermarkLag.set({ camera }, Math.max(0, now / 1000 - watermark / 1e6));
@@ -664,12 +663,12 @@ export class StreamComputeService {
     // 1. State and position of the cameras this cycle changed, taken now (synchronously, before
     //    any later message: processing goes on while the cycle commits).
     const cameras: CycleFile['cameras'] = {};
-    const positions = new Map<string, MessageId>();
+    const positions = new Map<string, { id: MessageId; version: number }>();
     for (const camera of cycle.dirty) {
       const state = this.live.get(camera);
       if (state === undefined || state.position === undefined) continue;
       cameras[camera] = state.pipeline.snapshot();
-      positions.set(camera, state.position);
+      positions.set(camera, { id: state.position, version: state.version + 1 });
     }
     // Each table's rows become an Arrow batch once: the cycle file and the table writer share it.
     const batches = new Map<OutputName, RecordBatch>();
@@ -687,9 +686,9 @@ export class StreamComputeService {
 
     // 2. The atomic point: checkpoint table rows + positions + state file references.
     const entries = new Map(this.entries);
-    for (const [camera, position] of positions) entries.set(camera, { position: position.toString(), file: location });
+    for (const [camera, { id, version }] of positions) entries.set(camera, { position: id.toString(), file: location, version });
     const checkpoint = stateCheckpointOf(this.subscription, n, location, entries);
-    const known = new Map([...cycle.dirty].map((camera) => [camera, this.live.get(camera)?.known?.toString()]));
+    const known = new Map([...cycle.dirty].map((camera) => [camera, baseOf(this.live.get(camera))]));
     const checkpointBatch = batches.get(CHECKPOINT_OUTPUT);
     await this.retry(() =>
       this.checkpointSink.commit(checkpointBatch, checkpoint, (base) => {
@@ -704,9 +703,12 @@ export class StreamComputeService {
     );
     this.cycleNumber = n;
     this.entries = entries;
-    for (const [camera, position] of positions) {
+    for (const [camera, { id, version }] of positions) {
       const state = this.live.get(camera);
-      if (state) state.known = position;
+      if (state) {
+        state.known = id;
+        state.version = version;
+      }
     }
     this.metrics.rowsOut.inc({ table: tableKeyOf(CHECKPOINT_OUTPUT) }, checkpointBatch?.numRows ?? 0);
     await this.options.beforeOutputTables?.(n);
@@ -743,7 +745,7 @@ export class StreamComputeService {
   /** Cameras another instance committed beyond this one's position moved away: forget them. */
   private dropCamerasMovedAway(): void {
     const checkpoints = stateCheckpointsByWriter(this.checkpointSink.writer.table, this.subscription);
-    const mine = new Map([...this.entries].map(([camera, entry]) => [camera, entry.position]));
+    const mine = new Map<string, CameraBase>(this.entries);
     const gone = camerasTakenOver(checkpoints, this.writerId, mine, this.entries.keys()).filter((camera) => !this.current.dirty.has(camera));
     for (const camera of gone) {
       this.entries.delete(camera);
@@ -853,6 +855,12 @@ export class StreamComputeService {
 export function defaultStateBase(warehouse: string, namespacePrefix: string): string {
   const root = `${warehouse.endsWith('/') ? warehouse : `${warehouse}/`}checkpoints/stream-compute/`;
   return namespacePrefix === '' ? root : `${root}${namespacePrefix.replace(/_+$/, '')}/`;
+}
+
+/** The committed state a live camera's state derives from (undefined: none). */
+function baseOf(state: LiveCamera | undefined): CameraBase | undefined {
+  if (state?.known === undefined) return undefined;
+  return { position: state.known.toString(), version: state.version };
 }
 
 function rowCount(rows: CycleRows): number {
