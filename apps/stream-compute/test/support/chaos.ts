@@ -8,6 +8,10 @@ export interface ChaosOptions {
   kills: number;
   /** Instances running after the scale-out (1: no scale-out). */
   scaleTo: number;
+  /** SIGKILLs of random instances (each restarted) while all of them run, after the scale-out. */
+  killsAfterScaleOut?: number;
+  /** After those, one instance is killed for good (scaled down while crashed): the others take over its cameras and its last cycle. */
+  leave?: boolean;
   seed: number;
   /** Random pause between kills, ms. */
   minPauseMs: number;
@@ -20,6 +24,8 @@ export interface ChaosResult {
   actual: Awaited<ReturnType<typeof goldCounts>>;
   silver: { rows: number; distinct: number; expected: number };
   lineCrossings: number;
+  /** Rows of gold.zone_dwell, and their distinct ids. */
+  zoneDwell: { rows: number; distinct: number };
   /** Writer ids whose state checkpoints held cameras: more than one after a scale-out that moved cameras. */
   writersWithCameras: string[];
   /** Alert ids in gold.queue_alerts and on the alerts topic (sorted; duplicates kept). */
@@ -39,6 +45,9 @@ export function random(seed: number): () => number {
   };
 }
 
+/** Tracks per camera in the scenario (a new track every 50 frames of 300). */
+export const TRACKS_PER_CAMERA = 6;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -52,14 +61,17 @@ export async function runChaos(run: TestRun, options: ChaosOptions): Promise<Cha
   const perCamera = CAMERAS.map((camera) => cameraDetections(camera, run.id));
   const all = perCamera.flat();
   const message = (e: DetectionEvent) => ({ key: e.camera_id, data: encode(e) });
-  const slices = Math.max(4, options.kills + 3);
+  const killsAfter = options.scaleTo > 1 ? (options.killsAfterScaleOut ?? 0) : 0;
+  const leave = options.scaleTo > 1 && options.leave === true;
+  const slices = Math.max(4, options.kills + killsAfter + (leave ? 1 : 0) + 3);
   const slice = (k: number) => perCamera.flatMap((events) => events.slice(Math.floor((events.length * k) / slices), Math.floor((events.length * (k + 1)) / slices)));
 
   const instances = new Map<string, ServiceProcess>();
   let restarts = 0;
   let stopping = false;
   const spawnInstance = (name: string) => {
-    const proc = new ServiceProcess(name, { ...run.env, STREAM_COMPUTE_WRITER_ID: name, LOG_LEVEL: 'info' });
+    // A short grace: the instance that leaves has its last cycle completed by the others within the run.
+    const proc = new ServiceProcess(name, { ...run.env, STREAM_COMPUTE_WRITER_ID: name, LOG_LEVEL: 'info', FOREIGN_CYCLE_GRACE_MS: '5000', FOREIGN_CYCLE_SWEEP_MS: '1000' });
     instances.set(name, proc);
     void proc.exited.then(({ code, signal }) => {
       if (stopping || instances.get(name) !== proc || signal === 'SIGKILL') return;
@@ -89,19 +101,45 @@ export async function runChaos(run: TestRun, options: ChaosOptions): Promise<Cha
     // The rest once every instance is subscribed, so Key_Shared spreads it over all of them.
     await waitFor(() => subscribedInstances(run), (names) => names.size >= options.scaleTo, 60_000, `${options.scaleTo} subscribed instances`);
     log(`scaled out to ${options.scaleTo} instances`);
+    for (let k = 0; k < killsAfter; k++) {
+      if (published < slices - 1) await publish(run.topic, slice(published++).map(message));
+      const name = `sc-${Math.floor(rnd() * options.scaleTo)}`;
+      const victim = instances.get(name)!;
+      await victim.waitForLog('first cycle committed', 30_000);
+      await sleep(options.minPauseMs + rnd() * (options.maxPauseMs - options.minPauseMs));
+      victim.kill('SIGKILL');
+      await victim.exited;
+      log(`kill ${k + 1}/${killsAfter} after the scale-out: ${name} killed while the others run`);
+      spawnInstance(name);
+    }
+    if (leave) {
+      if (published < slices - 1) await publish(run.topic, slice(published++).map(message));
+      const name = `sc-${options.scaleTo - 1}`;
+      const victim = instances.get(name)!;
+      await victim.waitForLog('first cycle committed', 30_000);
+      await sleep(options.minPauseMs + rnd() * (options.maxPauseMs - options.minPauseMs));
+      instances.delete(name); // not restarted: it left
+      victim.kill('SIGKILL');
+      await victim.exited;
+      log(`${name} killed for good (left); ${instances.size} instances go on`);
+    }
     while (published < slices) await publish(run.topic, slice(published++).map(message));
 
     const expected = expectedCounts(all);
     await waitFor(() => goldCounts(run), (rows) => rows.length >= expected.length && rows.every((r, i) => r.detections === expected[i]?.detections), 90_000, 'gold counts');
     const expectedSilver = new Set(all.map((e) => e.detection_id)).size;
     await waitFor(() => count(run, 'silver.detections'), (n) => n >= expectedSilver, 30_000, 'silver rows');
+    // Every track's stay in the queue zone ends (exit or lost) within the data: one dwell row per track.
+    await waitFor(() => count(run, 'gold.zone_dwell'), (n) => n >= CAMERAS.length * TRACKS_PER_CAMERA, 30_000, 'dwell rows');
     await sleep(1_500); // a few more cycles: anything written twice would show up now
     const [rows, distinct] = (await trinoRows(`SELECT count(*), count(DISTINCT detection_id) FROM ${table(run, 'silver.detections')}`))[0]!.map(Number);
+    const [dwellRows, dwellDistinct] = (await trinoRows(`SELECT count(*), count(DISTINCT dwell_id) FROM ${table(run, 'gold.zone_dwell')}`))[0]!.map(Number);
     return {
       expected,
       actual: await goldCounts(run),
       silver: { rows: rows!, distinct: distinct!, expected: expectedSilver },
       lineCrossings: await count(run, 'gold.line_crossings'),
+      zoneDwell: { rows: dwellRows!, distinct: dwellDistinct! },
       writersWithCameras: await writersWithCameras(run),
       alerts: {
         table: (await trinoRows(`SELECT alert_id FROM ${table(run, 'gold.queue_alerts')} ORDER BY 1`)).map((r) => String(r[0])),
