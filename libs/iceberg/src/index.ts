@@ -65,6 +65,13 @@ export {
   type WriterCheckpoint,
 } from './exactly-once/checkpoint';
 export { assertNotFenced, nextEpoch } from './exactly-once/fencing';
+export {
+  WRITER_FLOOR_PROPERTY_PREFIX,
+  withWriterFloors,
+  writerFloor,
+  writerFloorProperty,
+  writerFloors,
+} from './exactly-once/writer-floor';
 
 export {
   TableWriter,

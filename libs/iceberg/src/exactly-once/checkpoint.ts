@@ -1,6 +1,8 @@
 import { ValidationError } from '../errors';
 import type { Snapshot, SnapshotId, TableMetadata } from '../spec/types';
 import { ancestorsOfMain } from '../transaction/table-state';
+import { CHECKPOINT_PROPERTY, WRITER_EPOCH_PROPERTY, WRITER_ID_PROPERTY } from './summary-keys';
+import { writerFloor, writerFloors } from './writer-floor';
 
 /*
  * Exactly-once primitives. A writer (one logical producer, identified by a stable writer id)
@@ -10,10 +12,10 @@ import { ancestorsOfMain } from '../transaction/table-state';
  *   retail.checkpoint    JSON of the source positions the snapshot's data covers
  * Data and checkpoint land in the same atomic commit, so after a crash the newest checkpoint on
  * `main` says exactly which input is durable: resume after it, and nothing is lost or duplicated.
+ * Each commit also records the writer's floor in a table property (writer-floor.ts), which outlives
+ * expiry of the snapshots by engines that do not know these keys.
  */
-export const WRITER_ID_PROPERTY = 'retail.writer-id';
-export const WRITER_EPOCH_PROPERTY = 'retail.writer-epoch';
-export const CHECKPOINT_PROPERTY = 'retail.checkpoint';
+export { CHECKPOINT_PROPERTY, WRITER_EPOCH_PROPERTY, WRITER_ID_PROPERTY };
 
 export interface WriterCheckpoint<T = unknown> {
   writerId: string;
@@ -58,30 +60,49 @@ function toCheckpoint<T>(snapshot: Snapshot, writerId: string): WriterCheckpoint
 }
 
 /**
- * The newest snapshot of `writerId` on the ancestry of `main` (newest first), i.e. its last
- * committed checkpoint and its current epoch. Undefined if the writer never committed (or its
- * snapshots were expired — see `snapshotsToRetain`).
+ * Of a writer's state found in the history and its floor (table property, see writer-floor.ts),
+ * the newer one by sequence number — with the higher epoch of the two, since an epoch claim is
+ * never undone.
+ */
+function newer<T>(history: WriterCheckpoint<T> | undefined, floor: WriterCheckpoint<T> | undefined): WriterCheckpoint<T> | undefined {
+  if (!history || !floor) return history ?? floor;
+  const newest = floor.sequenceNumber > history.sequenceNumber ? floor : history;
+  return { ...newest, epoch: Math.max(history.epoch, floor.epoch) };
+}
+
+/**
+ * The newest state of `writerId`: its last committed checkpoint and its current epoch, from the
+ * newest of its snapshots on the ancestry of `main` and its floor property (which survives
+ * snapshot expiry by other engines). Undefined if the writer never committed.
  */
 export function latestWriterSnapshot<T = unknown>(metadata: TableMetadata, writerId: string): WriterCheckpoint<T> | undefined {
+  let history: WriterCheckpoint<T> | undefined;
   for (const snapshot of ancestorsOfMain(metadata)) {
-    if (snapshot.summary[WRITER_ID_PROPERTY] === writerId) return toCheckpoint<T>(snapshot, writerId);
+    if (snapshot.summary[WRITER_ID_PROPERTY] === writerId) {
+      history = toCheckpoint<T>(snapshot, writerId);
+      break;
+    }
   }
-  return undefined;
+  return newer(history, writerFloor<T>(metadata, writerId));
 }
 
 /** The newest committed checkpoint of `writerId` (skipping epoch claims that carried none). */
 export function latestCheckpoint<T = unknown>(metadata: TableMetadata, writerId: string): WriterCheckpoint<T> | undefined {
+  let history: WriterCheckpoint<T> | undefined;
   for (const snapshot of ancestorsOfMain(metadata)) {
     if (snapshot.summary[WRITER_ID_PROPERTY] === writerId && snapshot.summary[CHECKPOINT_PROPERTY] !== undefined) {
-      return toCheckpoint<T>(snapshot, writerId);
+      history = toCheckpoint<T>(snapshot, writerId);
+      break;
     }
   }
-  return undefined;
+  const floor = writerFloor<T>(metadata, writerId);
+  return newer(history, floor?.checkpoint === null ? undefined : floor);
 }
 
 /**
- * The newest committed checkpoint of every writer id on `main` (one walk of the ancestry). A
- * service whose instances use different writer ids reads its source positions from all of them.
+ * The newest committed checkpoint of every writer id on `main` or in a floor property (one walk
+ * of the ancestry). A service whose instances use different writer ids reads its source positions
+ * from all of them.
  */
 export function latestCheckpointsByWriter<T = unknown>(metadata: TableMetadata): Map<string, WriterCheckpoint<T>> {
   const out = new Map<string, WriterCheckpoint<T>>();
@@ -89,6 +110,10 @@ export function latestCheckpointsByWriter<T = unknown>(metadata: TableMetadata):
     const writerId = snapshot.summary[WRITER_ID_PROPERTY];
     if (writerId === undefined || out.has(writerId) || snapshot.summary[CHECKPOINT_PROPERTY] === undefined) continue;
     out.set(writerId, toCheckpoint<T>(snapshot, writerId));
+  }
+  for (const [writerId, floor] of writerFloors<T>(metadata)) {
+    if (floor.checkpoint === null) continue;
+    out.set(writerId, newer(out.get(writerId), floor)!);
   }
   return out;
 }

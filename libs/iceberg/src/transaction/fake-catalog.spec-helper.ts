@@ -129,6 +129,9 @@ export class FakeCatalog implements CommitCatalog {
         m['last-column-id'] = Math.max(m['last-column-id'], ...schema.fields.map((f) => f.id));
         break;
       }
+      case 'set-properties':
+        m.properties = { ...m.properties, ...update.updates };
+        break;
       case 'set-current-schema':
         m['current-schema-id'] = update['schema-id'] === -1 ? m.schemas.at(-1)!['schema-id'] : update['schema-id'];
         break;

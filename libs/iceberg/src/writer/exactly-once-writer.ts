@@ -1,6 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import type { LoadedTable, TableIdentifier } from '../catalog/rest/client';
-import { ValidationError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
 import {
   checkpointProperties,
   latestCheckpoint,
@@ -8,6 +8,7 @@ import {
   type WriterCheckpoint,
 } from '../exactly-once/checkpoint';
 import { assertNotFenced, nextEpoch } from '../exactly-once/fencing';
+import { withWriterFloors } from '../exactly-once/writer-floor';
 import type { FileIO } from '../io/file-io';
 import { defaultSpec } from '../spec/schema';
 import type { TableMetadata } from '../spec/types';
@@ -54,7 +55,9 @@ export class ExactlyOnceWriter<C = unknown> {
   static async start<C = unknown>(
     options: ExactlyOnceWriterOptions,
   ): Promise<{ writer: ExactlyOnceWriter<C>; epoch: number; checkpoint: C | null }> {
-    const table = await options.catalog.loadTable(options.identifier);
+    // Every commit of this writer also records its epoch and checkpoint in a table property.
+    const catalog = withWriterFloors(options.catalog);
+    const table = await catalog.loadTable(options.identifier);
     const claim = new AppendCommit({
       io: options.io,
       dataFiles: [],
@@ -67,13 +70,13 @@ export class ExactlyOnceWriter<C = unknown> {
           latestCheckpoint<C>(base, options.writerId)?.checkpoint ?? null,
         ),
     });
-    const outcome = await commitWithRetries(options.catalog, options.identifier, claim, options.commit, table);
+    const outcome = await commitWithRetries(catalog, options.identifier, claim, options.commit, table);
     const claimed = snapshotById(outcome.table.metadata, claim.snapshotId);
     if (!claimed) throw new ValidationError(`epoch claim snapshot ${claim.snapshotId} is missing after commit`);
     const epoch = Number(claimed.summary[WRITER_EPOCH_PROPERTY]);
     const checkpoint = latestCheckpoint<C>(outcome.table.metadata, options.writerId)?.checkpoint ?? null;
     const tableWriter = new TableWriter({
-      catalog: options.catalog,
+      catalog,
       io: options.io,
       table: outcome.table,
       filePrefix: `${options.writerId.replace(/[^A-Za-z0-9_.-]/g, '_')}-e${epoch}`,
@@ -96,14 +99,22 @@ export class ExactlyOnceWriter<C = unknown> {
    * `validate` runs after the fencing check on every attempt's fresh metadata (throw a
    * non-retriable error to abort, e.g. when another writer took over the source).
    */
-  commit(checkpoint: C, validate?: (base: TableMetadata) => void): Promise<AppendResult> {
-    return this.tableWriter.commit({
+  async commit(checkpoint: C, validate?: (base: TableMetadata) => void): Promise<AppendResult> {
+    const request = {
       summaryProperties: checkpointProperties(this.writerId, this.epoch, checkpoint),
-      validate: (base) => {
+      validate: (base: TableMetadata) => {
         assertNotFenced(base, this.writerId, this.epoch);
         validate?.(base);
       },
-    });
+    };
+    try {
+      return await this.tableWriter.commit(request);
+    } catch (error) {
+      if (!(error instanceof NotFoundError)) throw error;
+      // The head this writer last saw was expired by another engine, which deleted its manifest
+      // list: the commit stays queued and completes on a fresh load (same files, same marker).
+      return this.tableWriter.commit(request);
+    }
   }
 
   /** Rows written but not yet committed (buffered or in files). */
