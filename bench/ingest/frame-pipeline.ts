@@ -54,9 +54,19 @@ const CAMERA_ID = 'bench-cam';
 /** Where a 640×360 frame sits in the 640×640 letterbox: the crowd stands inside it. */
 const FRAME_BAND = { top: 140, bottom: 500 } as const;
 
+/**
+ * Frames run before timing starts: the service's steady state, not its first seconds. The tracker's per-track
+ * appearance galleries fill up to the DeepSORT budget (100 embeddings) over the first 100 frames, and the nearest-
+ * neighbour search grows with them; V8 is still optimising functions that run once a frame for dozens of frames
+ * (after 10 warm-up frames a third of all optimising compiles, ~2 ms a frame on background threads, fell inside the
+ * timed frames, while the tracker was cheaper than it stays). 120 frames is 12 s of a 10 fps camera.
+ */
+export const DEFAULT_WARMUP_FRAMES = 120;
+
 export interface FramePipelineBenchOptions {
   /** Frames timed (after the warm-up). */
   frames: number;
+  /** Frames run first and not timed (DEFAULT_WARMUP_FRAMES). */
   warmupFrames: number;
   /** onnxruntime intra-op threads. */
   threads: number;
@@ -378,7 +388,7 @@ export async function runFramePipelineBench(options: FramePipelineBenchOptions):
 // Run directly (not imported by bench/ingest/main.ts): npx tsx bench/ingest/frame-pipeline.ts [--frames 60] …
 if (require.main === module) {
   void import('./args').then(({ argument }) =>
-    runFramePipelineBench({ frames: argument('frames', 60), warmupFrames: argument('warmup', 10), threads: argument('threads', 1), columns: argument('columns', 10), rows: argument('rows', 5) }),
+    runFramePipelineBench({ frames: argument('frames', 60), warmupFrames: argument('warmup', DEFAULT_WARMUP_FRAMES), threads: argument('threads', 1), columns: argument('columns', 10), rows: argument('rows', 5) }),
   ).catch((error: unknown) => {
     console.error(error);
     process.exitCode = 1;

@@ -1,4 +1,4 @@
-// The ingest benchmark suite (`npm run bench -- ingest [--frames 60] [--warmup 10] [--threads 1] [--columns 10]
+// The ingest benchmark suite (`npm run bench -- ingest [--frames 60] [--warmup 120] [--threads 1] [--columns 10]
 // [--rows 5] [--tracker-frames 300] [--detections 50] [--reid-iterations 50]`):
 //   1. the service's per-frame path (frame-pipeline.ts): frames/s per core and non-inference ÷ inference CPU time,
 //      everything a frame costs besides inference counted (GDP parse, letterbox, decode/NMS, appearance, DeepSORT,
@@ -8,7 +8,7 @@
 // Ends with one JSON line for tools.
 
 import { argument } from './args';
-import { runFramePipelineBench } from './frame-pipeline';
+import { DEFAULT_WARMUP_FRAMES, runFramePipelineBench } from './frame-pipeline';
 import { runReidBench } from './reid';
 import { runTrackerBench } from './tracker';
 
@@ -18,7 +18,7 @@ const TARGET_TRACKER_RATIO = 0.2;
 async function main(): Promise<void> {
   const frames = await runFramePipelineBench({
     frames: argument('frames', 60),
-    warmupFrames: argument('warmup', 10),
+    warmupFrames: argument('warmup', DEFAULT_WARMUP_FRAMES),
     threads: argument('threads', 1),
     columns: argument('columns', 10),
     rows: argument('rows', 5),

@@ -66,6 +66,22 @@ describe('Preprocessor', () => {
     for (const y of [0, 2, 12, 15]) expect(at(tensor, 16, 1, y, 5)).toBeCloseTo(LETTERBOX_PAD_VALUE, 6);
   });
 
+  it('copies a portrait frame that already fits (full height, narrower) row by row into its columns, at a batch offset', () => {
+    const frame = frameOf(9, 16, (x, y) => [x * 25, y * 15, (x + y * 9) % 256]);
+    const floats = 3 * 256;
+    const tensor = new Float32Array(2 * floats).fill(-1);
+    const letterbox = new Preprocessor(16, 16).writeFrame(frame, tensor, floats);
+    expect(letterbox).toMatchObject({ resizedWidth: 9, resizedHeight: 16, padLeft: 3, padTop: 0 });
+    for (let y = 0; y < 16; y++) {
+      for (let x = 0; x < 16; x++) {
+        const inside = x >= 3 && x < 12;
+        const [r, g, b] = inside ? [(x - 3) * 25, y * 15, (x - 3 + y * 9) % 256].map((v) => Math.fround(v / 255)) : [LETTERBOX_PAD_VALUE, LETTERBOX_PAD_VALUE, LETTERBOX_PAD_VALUE].map(Math.fround);
+        expect([0, 1, 2].map((c) => at(tensor, 16, c, y, x, floats))).toEqual([r, g, b]);
+      }
+    }
+    expect(tensor.subarray(0, floats).every((v) => v === -1)).toBe(true); // the first slot is untouched
+  });
+
   it('upscales 2×1 to 4×2 with half-pixel bilinear sampling and pads the rest grey', () => {
     // Columns sample source x = -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1): 0, ¼, ¾, 1 of the way.
     const frame = frameOf(2, 1, (x) => [x * 255, 0, 0]);

@@ -136,22 +136,32 @@ function fillPadding(letterbox: Letterbox, output: Float32Array, offset: number)
 /**
  * The frame already has its letterboxed size (the service hands on 640×360 for a 16:9 camera): bilinear sampling at
  * scale 1 lands on pixel centres with zero weights, i.e. a plain copy, so copy without the interpolation (~6× cheaper).
+ * A frame as wide as the input (landscape) fills whole rows, so in each plane it is one contiguous run: it is copied
+ * as one span (half the time of row-by-row indexing); a narrower one (portrait) row by row.
  */
 function copyInto(letterbox: Letterbox, source: Uint8Array, output: Float32Array, offset: number): void {
   const width = letterbox.targetWidth;
   const plane = width * letterbox.targetHeight;
   const columns = letterbox.resizedWidth;
-  let from = 0;
-  for (let y = 0; y < letterbox.resizedHeight; y++) {
-    let red = offset + (letterbox.padTop + y) * width + letterbox.padLeft;
-    let green = red + plane;
-    let blue = green + plane;
-    for (let x = 0; x < columns; x++) {
-      output[red++] = source[from]! * INV_255;
-      output[green++] = source[from + 1]! * INV_255;
-      output[blue++] = source[from + 2]! * INV_255;
-      from += 3;
-    }
+  const first = offset + letterbox.padTop * width + letterbox.padLeft;
+  if (columns === width) {
+    copySpan(source, 0, output, first, plane, columns * letterbox.resizedHeight);
+    return;
+  }
+  for (let y = 0; y < letterbox.resizedHeight; y++) copySpan(source, y * columns * 3, output, first + y * width, plane, columns);
+}
+
+/** `pixels` packed RGB pixels from `source[from]` to the R, G and B planes at `to`, `to + plane`, `to + 2·plane`. */
+function copySpan(source: Uint8Array, from: number, output: Float32Array, to: number, plane: number, pixels: number): void {
+  // Views with their own zero-based index: one counter for all three planes, and bounds the JIT can check once.
+  const red = output.subarray(to, to + pixels);
+  const green = output.subarray(to + plane, to + plane + pixels);
+  const blue = output.subarray(to + 2 * plane, to + 2 * plane + pixels);
+  const bytes = source.subarray(from, from + pixels * 3);
+  for (let pixel = 0, at = 0; pixel < pixels; pixel++, at += 3) {
+    red[pixel] = bytes[at]! * INV_255;
+    green[pixel] = bytes[at + 1]! * INV_255;
+    blue[pixel] = bytes[at + 2]! * INV_255;
   }
 }
 
