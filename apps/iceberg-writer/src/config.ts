@@ -5,6 +5,7 @@ import {
   defineServiceConfig,
   pulsarConnectionSettings,
   s3Settings,
+  secretSetting,
   setting,
 } from '@retail/runtime';
 import { z } from 'zod';
@@ -26,6 +27,12 @@ export const DEFAULT_COMMIT_INTERVAL_MS = 1_000;
 export const DEFAULT_MAX_ROWS_PER_COMMIT = 100_000;
 /** Catalog requests slower than this count as failed (commits then check whether they landed). */
 export const DEFAULT_CATALOG_REQUEST_TIMEOUT_MS = 30_000;
+/** How often old snapshots of the written tables are expired (one snapshot per table per cycle otherwise piles up). */
+export const DEFAULT_SNAPSHOT_EXPIRY_INTERVAL_MS = 5 * 60_000;
+/** Snapshots older than this are expired (each writer's newest epoch and checkpoint are always kept). */
+export const DEFAULT_SNAPSHOT_MAX_AGE_MS = 60 * 60_000;
+/** ...but the newest this many snapshots of each table are always kept (time travel over the last cycles). */
+export const DEFAULT_SNAPSHOT_RETAIN_LAST = 100;
 /** `namespace.table` of the dead-letter table. */
 export const DEFAULT_DEAD_LETTER_TABLE = `${DeadLetter.table.namespace}.${DeadLetter.table.name}`;
 
@@ -47,6 +54,15 @@ export const icebergWriterConfigSchema = defineServiceConfig(
     }),
     catalog: catalogConnectionSettings().extend({
       requestTimeoutMs: setting(configTypes.durationMs().default(DEFAULT_CATALOG_REQUEST_TIMEOUT_MS), { env: 'CATALOG_REQUEST_TIMEOUT_MS' }),
+      /** OAuth2 client credentials (Iceberg's `credential` property), exchanged for tokens at the token endpoint. */
+      credential: secretSetting(
+        z.string().regex(/^[^:]+:.+$/, 'expected <client_id>:<client_secret>').optional(),
+        'CATALOG_CREDENTIAL',
+      ),
+      /** Token endpoint for CATALOG_CREDENTIAL; default `<CATALOG_URL>/v1/oauth/tokens`. */
+      oauth2ServerUri: setting(configTypes.httpUrl().optional(), { env: 'CATALOG_OAUTH2_SERVER_URI' }),
+      /** Scope requested with CATALOG_CREDENTIAL; default `catalog`. */
+      scope: setting(z.string().min(1).optional(), { env: 'CATALOG_SCOPE' }),
     }),
     tables: z.object({
       /**
@@ -58,6 +74,13 @@ export const icebergWriterConfigSchema = defineServiceConfig(
       }),
     }),
     s3: s3Settings(),
+    snapshotExpiry: z.object({
+      /** Off: the tables keep every snapshot (run expiry elsewhere, e.g. Trino's expire_snapshots). */
+      enabled: setting(z.boolean().default(true), { env: 'SNAPSHOT_EXPIRY_ENABLED' }),
+      intervalMs: setting(configTypes.durationMs().default(DEFAULT_SNAPSHOT_EXPIRY_INTERVAL_MS), { env: 'SNAPSHOT_EXPIRY_INTERVAL_MS' }),
+      maxAgeMs: setting(configTypes.nonNegativeMs().default(DEFAULT_SNAPSHOT_MAX_AGE_MS), { env: 'SNAPSHOT_EXPIRY_MAX_AGE_MS' }),
+      retainLast: setting(z.int().positive().default(DEFAULT_SNAPSHOT_RETAIN_LAST), { env: 'SNAPSHOT_EXPIRY_RETAIN_LAST' }),
+    }),
     deadLetter: z.object({
       /** Records that fail validation or conversion land here instead of blocking the topic. */
       table: setting(z.string().regex(/^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/, 'expected namespace.table in lower_snake_case').default(DEFAULT_DEAD_LETTER_TABLE), {

@@ -27,6 +27,13 @@ export function createWriterMetrics(registry: Registry) {
       buckets: [1, 10, 100, 500, 1000, 5000, 10000, 50000, 100000],
       registers,
     }),
+    snapshotsExpired: new Counter({ name: 'iceberg_writer_snapshots_expired_total', help: 'Old table snapshots removed by the expiry job', labelNames: ['table'], registers }),
+    snapshotExpiryFailures: new Counter({
+      name: 'iceberg_writer_snapshot_expiry_failures_total',
+      help: 'Expiry runs of a table that failed (retried at the next interval)',
+      labelNames: ['table'],
+      registers,
+    }),
     checkpointLag: new Gauge({
       name: 'iceberg_writer_checkpoint_lag_seconds',
       help: 'Publish-to-commit delay of the newest message of the last committed cycle',

@@ -1,7 +1,8 @@
-import { FileIOResolver, isPermanentIcebergError, RestCatalog, type CatalogAuth } from '@retail/iceberg';
+import { FileIOResolver, isPermanentIcebergError, RestCatalog } from '@retail/iceberg';
 import { PulsarClient, PulsarClientError, type Consumer, type Message, type MessageId } from '@retail/pulsar';
 import type { Logger, Registry } from '@retail/runtime';
 import { DeadLetter, type RecordType } from '@retail/schema';
+import { catalogAuthOf } from './catalog-auth';
 import { isBackpressured, msUntilDue, shouldCommit, type BatchPolicy } from './batch-policy';
 import type { IcebergWriterConfig } from './config';
 import { decodeMessage } from './decode';
@@ -9,6 +10,7 @@ import { IcebergWriterError } from './errors';
 import { createWriterMetrics, type WriterMetrics } from './metrics';
 import { isCommitted, type Positions } from './positions';
 import { TableSink } from './table-sink';
+import { SnapshotExpiryJob } from './snapshot-expiry';
 import { ensureVerifiedTable, tableIdentifierOf } from './tables';
 import { recordTypeForTopic } from './topics';
 
@@ -80,6 +82,7 @@ export class IcebergWriterPipeline {
   private io!: FileIOResolver;
   private sinks = new Map<RecordType, TableSink>();
   private deadLetters!: TableSink;
+  private expiry: SnapshotExpiryJob | undefined;
   /** Resolves once stopped after a graceful stop; rejects with the fatal error otherwise. */
   readonly done: Promise<void>;
   private settle!: { resolve: () => void; reject: (error: unknown) => void };
@@ -113,7 +116,7 @@ export class IcebergWriterPipeline {
   private async open(): Promise<void> {
     const { config } = this.options;
     const topicRecords = config.input.topics.map((topic) => ({ topic, record: recordTypeForTopic(topic) }));
-    const auth: CatalogAuth | undefined = config.catalog.token ? { type: 'bearer', token: config.catalog.token } : undefined;
+    const auth = catalogAuthOf(config.catalog);
     this.catalog = await RestCatalog.connect({
       uri: config.catalog.url,
       warehouse: config.catalog.warehouse,
@@ -163,6 +166,14 @@ export class IcebergWriterPipeline {
       this.pumps.push(this.pump(consumer, topic, record).catch((error) => this.fail(error)));
     }
     this.options.onReady?.('pulsar');
+    this.expiry = new SnapshotExpiryJob({
+      settings: config.snapshotExpiry,
+      tables: opened.map((sink) => sink.identifier),
+      target: { catalog: this.catalog, io: this.io },
+      logger: this.log,
+      metrics: this.metrics,
+    });
+    this.expiry.start();
   }
 
   /** For readiness: the catalog answers a cheap request. */
@@ -192,6 +203,7 @@ export class IcebergWriterPipeline {
     this.stopping = true;
     this.wake?.();
     await Promise.allSettled(this.pumps);
+    await this.expiry?.stop();
     for (const consumer of this.consumers) consumer.flushAcknowledgements();
     await Promise.allSettled(this.consumers.map((c) => c.close()));
     await this.client?.close().catch(() => undefined);

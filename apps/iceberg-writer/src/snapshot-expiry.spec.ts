@@ -1,0 +1,82 @@
+import { IcebergError, type ExpireSnapshotsOptions, type ExpireSnapshotsResult } from '@retail/iceberg';
+import { createLogger, Registry } from '@retail/runtime';
+import { createWriterMetrics } from './metrics';
+import { SnapshotExpiryJob } from './snapshot-expiry';
+
+const tables = [
+  { namespace: ['bronze'], name: 'detections' },
+  { namespace: ['ops'], name: 'dead_letters' },
+];
+const result = (expired: number): ExpireSnapshotsResult => ({
+  expiredSnapshotIds: Array.from({ length: expired }, (_, i) => i + 1),
+  deletedManifestLists: expired,
+  deletedManifests: 0,
+  deletedDataFiles: 0,
+  failedDeletes: [],
+});
+
+function job(expire: (options: ExpireSnapshotsOptions) => Promise<ExpireSnapshotsResult>, enabled = true) {
+  const registry = new Registry();
+  const metrics = createWriterMetrics(registry);
+  const expiry = new SnapshotExpiryJob({
+    settings: { enabled, intervalMs: 10, maxAgeMs: 3_600_000, retainLast: 100 },
+    tables,
+    target: { catalog: {} as never, io: {} as never },
+    logger: createLogger({ service: 'test', instanceId: 'test', level: 'fatal' }),
+    metrics,
+    expire,
+    now: () => 10_000_000,
+  });
+  return { expiry, registry };
+}
+
+const counter = async (registry: Registry, name: string) => (await registry.getSingleMetric(name)!.get()).values.map((v) => [v.labels.table, v.value]);
+
+describe('snapshot expiry job', () => {
+  it('expires every table with the configured age and count, and counts what it removed', async () => {
+    const calls: ExpireSnapshotsOptions[] = [];
+    const { expiry, registry } = job(async (options) => {
+      calls.push(options);
+      return result(options.identifier.name === 'detections' ? 3 : 0);
+    });
+    await expiry.runOnce();
+    expect(calls.map((c) => [c.identifier.name, c.olderThanMs, c.retainLast])).toEqual([
+      ['detections', 10_000_000 - 3_600_000, 100],
+      ['dead_letters', 10_000_000 - 3_600_000, 100],
+    ]);
+    expect(await counter(registry, 'iceberg_writer_snapshots_expired_total')).toEqual([['bronze.detections', 3]]);
+  });
+
+  it('goes on with the other tables when one fails, and counts the failure', async () => {
+    const { expiry, registry } = job(async (options) => {
+      if (options.identifier.name === 'detections') throw new IcebergError('IO', 'store down', { retriable: true });
+      return result(2);
+    });
+    await expiry.runOnce();
+    expect(await counter(registry, 'iceberg_writer_snapshot_expiry_failures_total')).toEqual([['bronze.detections', 1]]);
+    expect(await counter(registry, 'iceberg_writer_snapshots_expired_total')).toEqual([['ops.dead_letters', 2]]);
+  });
+
+  it('runs every interval until stopped, and never when disabled', async () => {
+    let runs = 0;
+    let reachedThree!: () => void;
+    const three = new Promise<void>((resolve) => (reachedThree = resolve));
+    const { expiry } = job(async () => {
+      if (++runs === 3 * tables.length) reachedThree();
+      return result(0);
+    });
+    expiry.start();
+    await three;
+    await expiry.stop();
+    const after = runs;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(runs).toBe(after);
+
+    let disabledRuns = 0;
+    const disabled = job(async () => (disabledRuns++, result(0)), false).expiry;
+    disabled.start();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await disabled.stop();
+    expect(disabledRuns).toBe(0);
+  });
+});
