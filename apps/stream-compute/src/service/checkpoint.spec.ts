@@ -171,6 +171,19 @@ describe('applied cycles of output tables', () => {
     expect(appliedCycle(later, 'sub', 'w0')).toBe(5);
   });
 
+  it('reads markers from writer floors when another engine expired their snapshots', () => {
+    const marker = (writer: string, cycle: number, completed?: Record<string, number>) =>
+      JSON.stringify({ kind: 'output', subscription: 'sub', writer, cycle, ...(completed ? { completed } : {}) });
+    const floor = (checkpoint: string) => JSON.stringify({ epoch: 1, checkpoint, 'snapshot-id': '99', 'sequence-number': 9, 'timestamp-ms': 5 });
+    // Only an unrelated snapshot is left on main; the floors remember w0's cycle 2 and w1's completion of w0's cycle 3.
+    const metadata = {
+      ...metadataWith([{ 'trino.query': 'x' }]),
+      properties: { 'retail.writer-floor.w0': floor(marker('w0', 2)), 'retail.writer-floor.w1': floor(marker('w1', 6, { w0: 3 })) },
+    } as TableMetadata;
+    expect(appliedCycle(metadata, 'sub', 'w0')).toBe(3);
+    expect(appliedCycle(metadata, 'sub', 'w1')).toBe(6);
+  });
+
   it('carries forward completions from the writer\'s own newest marker', () => {
     expect(completedCyclesOf({ kind: 'output', subscription: 'sub', writer: 'w0', cycle: 3, completed: { w2: 1 } }, 'sub', 'w1')).toEqual({ w0: 3, w2: 1 });
     expect(completedCyclesOf({ kind: 'output', subscription: 'sub', writer: 'w1', cycle: 8, completed: { w0: 3 } }, 'sub', 'w1')).toEqual({ w0: 3 });

@@ -201,7 +201,15 @@ export function camerasTakenOver(
  * writer's `completed` map may still name an older cycle, hence the maximum).
  */
 export function appliedCycle(metadata: TableMetadata, subscription: string, writerId: string): number {
+  // Each writer's newest marker also survives in its writer floor (table property), even where
+  // another engine expired the snapshots without keeping the exactly-once chain.
   let newest = -1;
+  for (const { checkpoint } of latestCheckpointsByWriter(metadata).values()) {
+    if (!isOutputCheckpoint(checkpoint, subscription)) continue;
+    if (checkpoint.writer === writerId) newest = Math.max(newest, checkpoint.cycle);
+    const completed = checkpoint.completed?.[writerId];
+    if (Number.isSafeInteger(completed)) newest = Math.max(newest, completed!);
+  }
   for (const snapshot of ancestorsOfMain(metadata)) {
     const raw = snapshot.summary[CHECKPOINT_PROPERTY];
     if (raw === undefined) continue;
