@@ -56,6 +56,33 @@ describe('HsvHistogramExtractor', () => {
     expect(() => extractor.extractSync({ width: 10, height: 10, channels: 3, data: new Uint8Array(10) }, [])).toThrow(/needs 300/);
   });
 
+  it.each([
+    [8, 4, 4],
+    [5, 3, 7],
+  ])('puts every colour of a dense RGB grid in the bin rgbToHsv gives (%i×%i×%i bins)', (hueBins, saturationBins, valueBins) => {
+    const extractor = new HsvHistogramExtractor({ hueBins, saturationBins, valueBins, centreFraction: 1 });
+    // One pixel per frame: its histogram has a single non-zero bin, the pixel's.
+    const frame: ImageFrame = { width: 1, height: 1, channels: 3, data: new Uint8Array(3) };
+    const mismatches: string[] = [];
+    const levels = [0, 1, 2, 3, 63, 64, 85, 127, 128, 170, 191, 192, 254, 255];
+    for (let step = 5; step < 256; step += 15) levels.push(step);
+    for (const r of levels) {
+      for (const g of levels) {
+        for (const b of levels) {
+          frame.data.set([r, g, b]);
+          const [hue, saturation, value] = rgbToHsv(r, g, b);
+          const expected =
+            (Math.min(hueBins - 1, Math.floor(hue * hueBins)) * saturationBins + Math.min(saturationBins - 1, Math.floor(saturation * saturationBins))) * valueBins +
+            Math.min(valueBins - 1, Math.floor(value * valueBins));
+          const [histogram] = extractor.extractSync(frame, [[0, 0, 1, 1]]);
+          const actual = histogram!.findIndex((v) => v > 0);
+          if (actual !== expected) mismatches.push(`${r},${g},${b}: ${actual} instead of ${expected}`);
+        }
+      }
+    }
+    expect(mismatches.slice(0, 10)).toEqual([]);
+  });
+
   it('bins every sampled pixel as rgbToHsv says (a plain per-sample reference on a noisy frame)', () => {
     const width = 97;
     const height = 61;
