@@ -131,7 +131,12 @@ export class IcebergWriterPipeline {
       ...records.map((record) => ({ record, identifier: tableIdentifierOf(record, config.tables.namespacePrefix) })),
       { record: DeadLetter as unknown as RecordType, identifier: deadLetterId },
     ];
-    for (const { record, identifier } of targets) await ensureVerifiedTable(this.catalog, record, identifier);
+    for (const { record, identifier } of targets) {
+      const { addedFields } = await ensureVerifiedTable(this.catalog, record, identifier);
+      if (addedFields.length > 0) {
+        this.log.info({ table: `${identifier.namespace.join('.')}.${identifier.name}`, fieldIds: addedFields, contract: `${record.name} v${record.version}` }, 'table evolved: added the contract fields it lacked');
+      }
+    }
     const opened = await Promise.all(
       targets.map(({ record, identifier }) =>
         TableSink.open({
