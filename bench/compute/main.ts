@@ -17,6 +17,7 @@
 
 // The benchmark measures stream-compute's own operators, which no library exports: relative imports on purpose.
 /* eslint-disable @nx/enforce-module-boundaries */
+import { seededRandom } from '@retail/runtime';
 import type { Camera, DetectionEvent, Store } from '@retail/schema';
 import { collectingOutputs, ComputePipeline, ReferenceTables, type ComputeOptionsInput } from '../../apps/stream-compute/src/operators';
 import { measureThroughPulsar, type PhaseResult } from './through-pulsar';
@@ -45,18 +46,6 @@ function argument(name: string, fallback: number): number {
   return value;
 }
 
-/** Deterministic PRNG (mulberry32) so every run sees the same events. */
-function randomFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function reference(): ReferenceTables {
   const stores: Store[] = Array.from({ length: STORES }, (_, i) => ({
     store_id: `store-${i}`,
@@ -82,7 +71,7 @@ function reference(): ReferenceTables {
 
 /** Detections in delivery order: camera streams interleaved, each shuffled within the disorder bound. */
 function generate(count: number): DetectionEvent[] {
-  const random = randomFrom(20261121);
+  const random = seededRandom(20261121);
   const framesPerCamera = Math.ceil(count / (CAMERAS * DETECTIONS_PER_FRAME));
   const frameUs = 1_000_000 / FRAMES_PER_SECOND;
   const deliveries: { at: number; event: DetectionEvent }[] = [];

@@ -1,3 +1,4 @@
+import { seededRandom } from '@retail/runtime';
 import { DetectionEvent } from '@retail/schema';
 import { CAMERAS, cameraDetections, encode, expectedCounts } from './scenario';
 import { PulsarAdmin } from '@retail/pulsar';
@@ -33,18 +34,6 @@ export interface ChaosResult {
   restarts: number;
 }
 
-/** Small deterministic PRNG (mulberry32): the same seed gives the same kill schedule. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Tracks per camera in the scenario (a new track every 50 frames of 300). */
 export const TRACKS_PER_CAMERA = 6;
 
@@ -57,7 +46,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 export async function runChaos(run: TestRun, options: ChaosOptions): Promise<ChaosResult> {
   const log = options.log ?? (() => undefined);
-  const rnd = random(options.seed);
+  const rnd = seededRandom(options.seed);
   const perCamera = CAMERAS.map((camera) => cameraDetections(camera, run.id));
   const all = perCamera.flat();
   const message = (e: DetectionEvent) => ({ key: e.camera_id, data: encode(e) });

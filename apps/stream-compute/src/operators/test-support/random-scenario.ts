@@ -1,18 +1,7 @@
+import { seededRandom } from '@retail/runtime';
 import type { DetectionEvent } from '@retail/schema';
 import { ReferenceTables } from '../reference-join';
 import { camera, detection, NOW_MS, SECOND_US, store, T0 } from './fixtures';
-
-/** A small deterministic PRNG (mulberry32): scenarios are reproducible from a fast-check seed. */
-export function randomFrom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type Step = { kind: 'event'; event: DetectionEvent; nowMs: number } | { kind: 'tick'; nowMs: number };
 
@@ -61,7 +50,7 @@ export function scenarioReference(cameras: number): ReferenceTables {
 
 /** Detections of several cameras, delivered in a bounded-disorder order with the requested defects. */
 export function randomScenario(seed: number, options: ScenarioOptions): Step[] {
-  const random = randomFrom(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const deliveries: { at: number; event: DetectionEvent }[] = [];
   for (let c = 1; c <= options.cameras; c++) {
