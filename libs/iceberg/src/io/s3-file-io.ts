@@ -26,6 +26,8 @@ export interface S3FileIOOptions {
 export const DEFAULT_S3_REGION = 'us-east-1';
 export const DEFAULT_MULTIPART_THRESHOLD_BYTES = 32 * 1024 * 1024;
 export const DEFAULT_MULTIPART_PART_SIZE_BYTES = 8 * 1024 * 1024;
+/** S3 rejects multipart parts (but the last) below 5 MiB. */
+export const MIN_MULTIPART_PART_SIZE_BYTES = 5 * 1024 * 1024;
 
 export function parseS3Location(location: string): { bucket: string; key: string } {
   const match = /^s3a?:\/\/([^/]+)\/(.+)$/.exec(location);
@@ -55,6 +57,14 @@ export class S3FileIO implements FileIO {
     });
     this.multipartThreshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD_BYTES;
     this.partSize = options.multipartPartSizeBytes ?? DEFAULT_MULTIPART_PART_SIZE_BYTES;
+    if (!Number.isInteger(this.multipartThreshold) || this.multipartThreshold < 1) {
+      throw new ConfigurationError(`multipartThresholdBytes=${options.multipartThresholdBytes} is invalid: set a positive number of bytes`);
+    }
+    if (!Number.isInteger(this.partSize) || this.partSize < MIN_MULTIPART_PART_SIZE_BYTES) {
+      throw new ConfigurationError(
+        `multipartPartSizeBytes=${options.multipartPartSizeBytes} is invalid: S3 needs parts of at least ${MIN_MULTIPART_PART_SIZE_BYTES} bytes (5 MiB)`,
+      );
+    }
   }
 
   async write(location: string, bytes: Uint8Array): Promise<void> {

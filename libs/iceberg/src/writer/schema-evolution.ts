@@ -3,8 +3,10 @@ import { AddColumnsCommit, type NewColumn } from '../transaction/add-columns';
 import { commitWithRetries, type CommitCatalog, type CommitLoopOptions } from '../transaction/commit-loop';
 
 /**
- * Adds optional top-level columns (`add-schema` + `set-current-schema`), retrying on conflicts.
- * Idempotent: columns that already exist with the same type are left alone. Refresh open
+ * Adds optional columns (`add-schema` + `set-current-schema`), retrying on conflicts: top-level or
+ * inside a struct (`parentId`), with fresh ids or the caller's (`id`, e.g. a data contract's; nested
+ * types then carry their ids). Idempotent: columns that already exist with the same id and type are
+ * left alone. Refresh open
  * TableWriters with the returned table (after their next commit) to start writing the columns.
  */
 export async function addColumns(
