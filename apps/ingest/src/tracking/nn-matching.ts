@@ -32,91 +32,24 @@ export function normalised(vector: ArrayLike<number>): Float64Array {
   return out;
 }
 
-/**
- * Dot product of `query` with the sample stored at `offset` of `data`, four lanes at a time: the
- * innermost loop of appearance matching.
- */
-function dotAt(data: Float64Array, offset: number, query: Float64Array): number {
-  const n = query.length;
-  const head = n - (n % 4);
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  for (let i = 0; i < head; i += 4) {
-    const at = offset + i;
-    s0 += data[at]! * query[i]!;
-    s1 += data[at + 1]! * query[i + 1]!;
-    s2 += data[at + 2]! * query[i + 2]!;
-    s3 += data[at + 3]! * query[i + 3]!;
-  }
-  for (let i = head; i < n; i++) s0 += data[offset + i]! * query[i]!;
-  return s0 + s1 + (s2 + s3);
-}
-
-function squaredDistanceAt(data: Float64Array, offset: number, query: Float64Array): number {
-  let sum = 0;
-  for (let i = 0; i < query.length; i++) {
-    const d = data[offset + i]! - query[i]!;
-    sum += d * d;
-  }
-  return sum;
-}
-
-/**
- * Dot product over the query's non-zero positions only (`nonZero`, ascending). Histogram features
- * are mostly zeros (a crop covers a few colours of 128 bins), so this reads a fraction of each
- * sample; products with a zero add nothing, so the value is the dense one up to summation order.
- */
-function sparseDotAt(data: Float64Array, offset: number, query: Float64Array, nonZero: Int32Array): number {
-  let s0 = 0;
-  let s1 = 0;
-  const n = nonZero.length;
-  const head = n - (n % 2);
-  for (let k = 0; k < head; k += 2) {
-    const i = nonZero[k]!;
-    const j = nonZero[k + 1]!;
-    s0 += data[offset + i]! * query[i]!;
-    s1 += data[offset + j]! * query[j]!;
-  }
-  if (head < n) {
-    const i = nonZero[head]!;
-    s0 += data[offset + i]! * query[i]!;
-  }
-  return s0 + s1;
-}
-
-/** A query prepared for the gallery scan: its values and, when it is sparse enough to pay off, its non-zero positions. */
-export interface PreparedQuery {
-  readonly values: Float64Array;
-  readonly nonZero: Int32Array | undefined;
-}
-
-/** A sparse scan reads an index and a value per non-zero: it pays off below about half the length. */
-const SPARSE_QUERY_MAX_FILL = 0.5;
-
-export function preparedQuery(values: Float64Array): PreparedQuery {
-  let count = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0) count++;
-  if (count > values.length * SPARSE_QUERY_MAX_FILL) return { values, nonZero: undefined };
-  const nonZero = new Int32Array(count);
-  let next = 0;
-  for (let i = 0; i < values.length; i++) if (values[i] !== 0) nonZero[next++] = i;
-  return { values, nonZero };
-}
-
 /** Gallery slots allocated at first for an unbounded gallery; it doubles when full. */
 const UNBOUNDED_INITIAL_CAPACITY = 16;
 
 /**
- * One target's embeddings in a single contiguous array: a ring of `budget` slots that overwrites
- * the oldest when full (or a growing array without a budget). Nearest-neighbour search scans it
- * straight through, and a steady stream of embeddings allocates nothing: one array per target
- * instead of one per embedding, which kept the garbage collector busy with galleries that live
- * for up to `budget` frames.
+ * One target's embeddings in a single array laid out dimension by dimension: value `i` of the sample in slot `s` is
+ * at `i · capacity + s`. The slots are a ring of `budget` that overwrites the oldest when full (or grow without a
+ * budget), so a steady stream of embeddings allocates nothing (an array per embedding kept the garbage collector
+ * busy with galleries that live for `budget` frames). A query is compared with all samples at once, one dimension
+ * at a time, running straight along that dimension's values; dimensions where the query is zero are skipped, which
+ * for histogram features (a crop covers a few colours of 128 bins) is most of them.
  */
 class Gallery {
   private data: Float64Array;
+  /** Per slot: the running sum of the current query. */
+  private sums: Float64Array;
+  /** Scratch: the dimensions where the current query is not zero. */
+  private readonly nonZeroDims: Int32Array;
+  private capacity: number;
   private next = 0;
   size = 0;
 
@@ -124,53 +57,83 @@ class Gallery {
     readonly dimension: number,
     private readonly budget: number | null,
   ) {
-    this.data = new Float64Array(dimension * (budget ?? UNBOUNDED_INITIAL_CAPACITY));
-  }
-
-  private get capacity(): number {
-    return this.data.length / this.dimension;
+    this.capacity = budget ?? UNBOUNDED_INITIAL_CAPACITY;
+    this.data = new Float64Array(dimension * this.capacity);
+    this.sums = new Float64Array(this.capacity);
+    this.nonZeroDims = new Int32Array(dimension);
   }
 
   add(embedding: Float64Array): void {
-    if (this.budget === null && this.size === this.capacity) {
-      const grown = new Float64Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-      this.next = this.size; // a full unbounded gallery never wrapped: its samples are in order
-    }
-    this.data.set(embedding, this.next * this.dimension);
-    this.next = (this.next + 1) % this.capacity;
-    if (this.size < this.capacity) this.size++;
+    if (this.budget === null && this.size === this.capacity) this.grow();
+    const { data, capacity, next } = this;
+    for (let i = 0; i < this.dimension; i++) data[i * capacity + next] = embedding[i]!;
+    this.next = (next + 1) % capacity;
+    if (this.size < capacity) this.size++;
   }
 
   /** Smallest cosine distance (1 − dot; samples and query are unit vectors) to any sample. */
-  nearestCosine(query: PreparedQuery): number {
-    let best = -Infinity;
-    const end = this.size * this.dimension;
-    const { values, nonZero } = query;
-    if (nonZero !== undefined) {
-      for (let offset = 0; offset < end; offset += this.dimension) {
-        const similarity = sparseDotAt(this.data, offset, values, nonZero);
-        if (similarity > best) best = similarity;
-      }
-    } else {
-      for (let offset = 0; offset < end; offset += this.dimension) {
-        const similarity = dotAt(this.data, offset, values);
-        if (similarity > best) best = similarity;
+  nearestCosine(query: Float64Array): number {
+    const { data, capacity, size, sums } = this;
+    const dims = this.nonZeroDims;
+    let count = 0;
+    for (let i = 0; i < this.dimension; i++) if (query[i] !== 0) dims[count++] = i;
+    sums.fill(0, 0, size);
+    // Four dimensions per pass over the slots: a quarter of the loads and stores of the running sums.
+    let k = 0;
+    for (; k + 4 <= count; k += 4) {
+      const i0 = dims[k]!;
+      const i1 = dims[k + 1]!;
+      const i2 = dims[k + 2]!;
+      const i3 = dims[k + 3]!;
+      const q0 = query[i0]!;
+      const q1 = query[i1]!;
+      const q2 = query[i2]!;
+      const q3 = query[i3]!;
+      const b0 = i0 * capacity;
+      const b1 = i1 * capacity;
+      const b2 = i2 * capacity;
+      const b3 = i3 * capacity;
+      for (let slot = 0; slot < size; slot++) {
+        sums[slot] += data[b0 + slot]! * q0 + data[b1 + slot]! * q1 + (data[b2 + slot]! * q2 + data[b3 + slot]! * q3);
       }
     }
+    for (; k < count; k++) {
+      const i = dims[k]!;
+      const q = query[i]!;
+      const base = i * capacity;
+      for (let slot = 0; slot < size; slot++) sums[slot] += data[base + slot]! * q;
+    }
+    let best = -Infinity;
+    for (let slot = 0; slot < size; slot++) if (sums[slot]! > best) best = sums[slot]!;
     return 1 - best;
   }
 
   /** Smallest squared euclidean distance to any sample. */
   nearestSquared(query: Float64Array): number {
-    let best = Infinity;
-    const end = this.size * this.dimension;
-    for (let offset = 0; offset < end; offset += this.dimension) {
-      const distance = squaredDistanceAt(this.data, offset, query);
-      if (distance < best) best = distance;
+    const { data, capacity, size, sums } = this;
+    sums.fill(0, 0, size);
+    for (let i = 0; i < this.dimension; i++) {
+      const q = query[i]!;
+      const base = i * capacity;
+      for (let slot = 0; slot < size; slot++) {
+        const d = data[base + slot]! - q;
+        sums[slot] += d * d;
+      }
     }
+    let best = Infinity;
+    for (let slot = 0; slot < size; slot++) if (sums[slot]! < best) best = sums[slot]!;
     return best;
+  }
+
+  /** Doubles an unbounded gallery (only when full, so its samples are in slots 0 … size − 1). */
+  private grow(): void {
+    const capacity = this.capacity * 2;
+    const data = new Float64Array(this.dimension * capacity);
+    for (let i = 0; i < this.dimension; i++) data.set(this.data.subarray(i * this.capacity, (i + 1) * this.capacity), i * capacity);
+    this.data = data;
+    this.sums = new Float64Array(capacity);
+    this.next = this.size;
+    this.capacity = capacity;
   }
 }
 
@@ -218,7 +181,7 @@ export class NearestNeighborDistanceMetric {
     const matrix = costMatrix(targets.length, cols);
     const values = matrix.values;
     // Queries are prepared when a pair first needs them: with the gate, most never do.
-    const queries: Array<PreparedQuery | undefined> = new Array(cols);
+    const queries: Array<Float64Array | undefined> = new Array(cols);
     const cosine = this.metric === 'cosine';
     for (let row = 0; row < targets.length; row++) {
       const target = targets[row]!;
@@ -231,10 +194,10 @@ export class NearestNeighborDistanceMetric {
           continue;
         }
         let query = queries[col];
-        if (query === undefined) queries[col] = query = preparedQuery(this.prepare(features[col]!));
-        if (query.values.length !== gallery.dimension)
-          throw new TrackingError('invalid-input', `appearance feature ${col} has ${query.values.length} values, target ${target}'s have ${gallery.dimension}`);
-        values[at] = cosine ? gallery.nearestCosine(query) : Math.max(0, gallery.nearestSquared(query.values));
+        if (query === undefined) queries[col] = query = this.prepare(features[col]!);
+        if (query.length !== gallery.dimension)
+          throw new TrackingError('invalid-input', `appearance feature ${col} has ${query.length} values, target ${target}'s have ${gallery.dimension}`);
+        values[at] = cosine ? gallery.nearestCosine(query) : Math.max(0, gallery.nearestSquared(query));
       }
     }
     return matrix;
