@@ -57,26 +57,29 @@ describe('snapshot expiry job', () => {
     expect(await counter(registry, 'iceberg_writer_snapshots_expired_total')).toEqual([['ops.dead_letters', 2]]);
   });
 
-  it('runs every interval until stopped, and never when disabled', async () => {
-    let runs = 0;
-    let reachedThree!: () => void;
-    const three = new Promise<void>((resolve) => (reachedThree = resolve));
-    const { expiry } = job(async () => {
-      if (++runs === 3 * tables.length) reachedThree();
-      return result(0);
-    });
-    expiry.start();
-    await three;
-    await expiry.stop();
-    const after = runs;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(runs).toBe(after);
+  describe('schedule', () => {
+    beforeEach(() => jest.useFakeTimers());
+    afterEach(() => jest.useRealTimers());
 
-    let disabledRuns = 0;
-    const disabled = job(async () => (disabledRuns++, result(0)), false).expiry;
-    disabled.start();
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    await disabled.stop();
-    expect(disabledRuns).toBe(0);
+    it('runs every interval until stopped, and never when disabled', async () => {
+      let runs = 0;
+      const { expiry } = job(async () => (runs++, result(0)));
+      expiry.start();
+      await jest.advanceTimersByTimeAsync(9);
+      expect(runs).toBe(0);
+      await jest.advanceTimersByTimeAsync(1); // first interval: every table once
+      expect(runs).toBe(tables.length);
+      await jest.advanceTimersByTimeAsync(20);
+      expect(runs).toBe(3 * tables.length);
+      await expiry.stop();
+      await jest.advanceTimersByTimeAsync(100);
+      expect(runs).toBe(3 * tables.length);
+
+      let disabledRuns = 0;
+      const disabled = job(async () => (disabledRuns++, result(0)), false).expiry;
+      disabled.start();
+      await jest.advanceTimersByTimeAsync(100);
+      expect(disabledRuns).toBe(0);
+    });
   });
 });
