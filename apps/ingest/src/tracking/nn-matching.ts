@@ -94,14 +94,14 @@ class Gallery {
       const b2 = i2 * capacity;
       const b3 = i3 * capacity;
       for (let slot = 0; slot < size; slot++) {
-        sums[slot] += data[b0 + slot]! * q0 + data[b1 + slot]! * q1 + (data[b2 + slot]! * q2 + data[b3 + slot]! * q3);
+        sums[slot] = sums[slot]! + (data[b0 + slot]! * q0 + data[b1 + slot]! * q1 + (data[b2 + slot]! * q2 + data[b3 + slot]! * q3));
       }
     }
     for (; k < count; k++) {
       const i = dims[k]!;
       const q = query[i]!;
       const base = i * capacity;
-      for (let slot = 0; slot < size; slot++) sums[slot] += data[base + slot]! * q;
+      for (let slot = 0; slot < size; slot++) sums[slot] = sums[slot]! + data[base + slot]! * q;
     }
     let best = -Infinity;
     for (let slot = 0; slot < size; slot++) if (sums[slot]! > best) best = sums[slot]!;
@@ -117,7 +117,7 @@ class Gallery {
       const base = i * capacity;
       for (let slot = 0; slot < size; slot++) {
         const d = data[base + slot]! - q;
-        sums[slot] += d * d;
+        sums[slot] = sums[slot]! + d * d;
       }
     }
     let best = Infinity;
