@@ -82,6 +82,21 @@ describe('Preprocessor', () => {
     expect(tensor.subarray(0, floats).every((v) => v === -1)).toBe(true); // the first slot is untouched
   });
 
+  it('copies the same values from a source that starts at any byte offset (word reads or byte reads)', () => {
+    const frame = frameOf(16, 9, (x, y) => [(x * 37 + y) % 256, (x * 11 + y * 3) % 256, (x * y * 5) % 256]);
+    const expected = new Float32Array(3 * 256);
+    new Preprocessor(16, 16).writeFrame(frame, expected);
+    for (const shift of [1, 2, 3, 4]) {
+      const shifted = new Uint8Array(frame.rgb.length + shift);
+      shifted.set(frame.rgb, shift);
+      const tensor = new Float32Array(3 * 256);
+      new Preprocessor(16, 16).writeFrame({ ...frame, rgb: shifted.subarray(shift) }, tensor);
+      expect(tensor).toEqual(expected);
+    }
+    // 16·9 = 144 pixels: whole words; and the values are byte / 255 as floats.
+    expect(at(expected, 16, 0, 3 + 8, 15)).toBe(Math.fround(((15 * 37 + 8) % 256) / 255));
+  });
+
   it('upscales 2×1 to 4×2 with half-pixel bilinear sampling and pads the rest grey', () => {
     // Columns sample source x = -0.25 (clamped to 0), 0.25, 0.75, 1.25 (clamped to 1): 0, ¼, ¾, 1 of the way.
     const frame = frameOf(2, 1, (x) => [x * 255, 0, 0]);

@@ -151,17 +151,46 @@ function copyInto(letterbox: Letterbox, source: Uint8Array, output: Float32Array
   for (let y = 0; y < letterbox.resizedHeight; y++) copySpan(source, y * columns * 3, output, first + y * width, plane, columns);
 }
 
+/** Whether a Uint32Array reads bytes in memory order from its lowest bits (x86, ARM). */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/** Byte → [0, 1] float, the same values as `byte * INV_255`. */
+const UNIT_OF_BYTE = Float32Array.from({ length: 256 }, (_, byte) => byte * INV_255);
+
 /** `pixels` packed RGB pixels from `source[from]` to the R, G and B planes at `to`, `to + plane`, `to + 2·plane`. */
 function copySpan(source: Uint8Array, from: number, output: Float32Array, to: number, plane: number, pixels: number): void {
   // Views with their own zero-based index: one counter for all three planes, and bounds the JIT can check once.
   const red = output.subarray(to, to + pixels);
   const green = output.subarray(to + plane, to + plane + pixels);
   const blue = output.subarray(to + 2 * plane, to + 2 * plane + pixels);
+  let pixel = 0;
+  const start = source.byteOffset + from;
+  if (LITTLE_ENDIAN && start % 4 === 0) {
+    // Four pixels are three aligned 32-bit words: a third of the loads of reading byte by byte.
+    const words = new Uint32Array(source.buffer, start, Math.floor(pixels / 4) * 3);
+    for (let word = 0; pixel + 4 <= pixels; pixel += 4, word += 3) {
+      const w0 = words[word]!;
+      const w1 = words[word + 1]!;
+      const w2 = words[word + 2]!;
+      red[pixel] = UNIT_OF_BYTE[w0 & 255]!;
+      green[pixel] = UNIT_OF_BYTE[(w0 >>> 8) & 255]!;
+      blue[pixel] = UNIT_OF_BYTE[(w0 >>> 16) & 255]!;
+      red[pixel + 1] = UNIT_OF_BYTE[w0 >>> 24]!;
+      green[pixel + 1] = UNIT_OF_BYTE[w1 & 255]!;
+      blue[pixel + 1] = UNIT_OF_BYTE[(w1 >>> 8) & 255]!;
+      red[pixel + 2] = UNIT_OF_BYTE[(w1 >>> 16) & 255]!;
+      green[pixel + 2] = UNIT_OF_BYTE[w1 >>> 24]!;
+      blue[pixel + 2] = UNIT_OF_BYTE[w2 & 255]!;
+      red[pixel + 3] = UNIT_OF_BYTE[(w2 >>> 8) & 255]!;
+      green[pixel + 3] = UNIT_OF_BYTE[(w2 >>> 16) & 255]!;
+      blue[pixel + 3] = UNIT_OF_BYTE[w2 >>> 24]!;
+    }
+  }
   const bytes = source.subarray(from, from + pixels * 3);
-  for (let pixel = 0, at = 0; pixel < pixels; pixel++, at += 3) {
-    red[pixel] = bytes[at]! * INV_255;
-    green[pixel] = bytes[at + 1]! * INV_255;
-    blue[pixel] = bytes[at + 2]! * INV_255;
+  for (let at = pixel * 3; pixel < pixels; pixel++, at += 3) {
+    red[pixel] = UNIT_OF_BYTE[bytes[at]!]!;
+    green[pixel] = UNIT_OF_BYTE[bytes[at + 1]!]!;
+    blue[pixel] = UNIT_OF_BYTE[bytes[at + 2]!]!;
   }
 }
 
