@@ -7,7 +7,9 @@ import {
   s3Settings,
   secretSetting,
   setting,
+  snapshotExpirySettings,
 } from '@retail/runtime';
+import { DEFAULT_SERVICE_SNAPSHOT_MAX_AGE_MS, DEFAULT_SERVICE_SNAPSHOT_RETAIN_LAST } from '@retail/iceberg';
 import { z } from 'zod';
 
 /** Metrics and health port (Prometheus scrapes iceberg-writer here; see tools/stack). */
@@ -29,10 +31,6 @@ export const DEFAULT_MAX_ROWS_PER_COMMIT = 100_000;
 export const DEFAULT_CATALOG_REQUEST_TIMEOUT_MS = 30_000;
 /** How often old snapshots of the written tables are expired (one snapshot per table per cycle otherwise piles up). */
 export const DEFAULT_SNAPSHOT_EXPIRY_INTERVAL_MS = 5 * 60_000;
-/** Snapshots older than this are expired (each writer's newest epoch and checkpoint are always kept). */
-export const DEFAULT_SNAPSHOT_MAX_AGE_MS = 60 * 60_000;
-/** ...but the newest this many snapshots of each table are always kept (time travel over the last cycles). */
-export const DEFAULT_SNAPSHOT_RETAIN_LAST = 100;
 /** `namespace.table` of the dead-letter table. */
 export const DEFAULT_DEAD_LETTER_TABLE = `${DeadLetter.table.namespace}.${DeadLetter.table.name}`;
 
@@ -74,12 +72,10 @@ export const icebergWriterConfigSchema = defineServiceConfig(
       }),
     }),
     s3: s3Settings(),
-    snapshotExpiry: z.object({
-      /** Off: the tables keep every snapshot (run expiry elsewhere, e.g. Trino's expire_snapshots). */
-      enabled: setting(z.boolean().default(true), { env: 'SNAPSHOT_EXPIRY_ENABLED' }),
-      intervalMs: setting(configTypes.durationMs().default(DEFAULT_SNAPSHOT_EXPIRY_INTERVAL_MS), { env: 'SNAPSHOT_EXPIRY_INTERVAL_MS' }),
-      maxAgeMs: setting(configTypes.nonNegativeMs().default(DEFAULT_SNAPSHOT_MAX_AGE_MS), { env: 'SNAPSHOT_EXPIRY_MAX_AGE_MS' }),
-      retainLast: setting(z.int().positive().default(DEFAULT_SNAPSHOT_RETAIN_LAST), { env: 'SNAPSHOT_EXPIRY_RETAIN_LAST' }),
+    snapshotExpiry: snapshotExpirySettings({
+      intervalMs: DEFAULT_SNAPSHOT_EXPIRY_INTERVAL_MS,
+      maxAgeMs: DEFAULT_SERVICE_SNAPSHOT_MAX_AGE_MS,
+      retainLast: DEFAULT_SERVICE_SNAPSHOT_RETAIN_LAST,
     }),
     deadLetter: z.object({
       /** Records that fail validation or conversion land here instead of blocking the topic. */

@@ -1,4 +1,4 @@
-import { FileIOResolver, isPermanentIcebergError, RestCatalog } from '@retail/iceberg';
+import { FileIOResolver, isPermanentIcebergError, RestCatalog, type SnapshotExpiryJob } from '@retail/iceberg';
 import { PulsarClient, PulsarClientError, type Consumer, type Message, type MessageId } from '@retail/pulsar';
 import type { Logger, Registry } from '@retail/runtime';
 import { DeadLetter, type RecordType } from '@retail/schema';
@@ -10,7 +10,7 @@ import { IcebergWriterError } from './errors';
 import { createWriterMetrics, type WriterMetrics } from './metrics';
 import { isCommitted, type Positions } from './positions';
 import { TableSink } from './table-sink';
-import { SnapshotExpiryJob } from './snapshot-expiry';
+import { writerSnapshotExpiry } from './snapshot-expiry';
 import { ensureVerifiedTable, tableIdentifierOf } from './tables';
 import { recordTypeForTopic } from './topics';
 
@@ -171,7 +171,7 @@ export class IcebergWriterPipeline {
       this.pumps.push(this.pump(consumer, topic, record).catch((error) => this.fail(error)));
     }
     this.options.onReady?.('pulsar');
-    this.expiry = new SnapshotExpiryJob({
+    this.expiry = writerSnapshotExpiry({
       settings: config.snapshotExpiry,
       tables: opened.map((sink) => sink.identifier),
       target: { catalog: this.catalog, io: this.io },

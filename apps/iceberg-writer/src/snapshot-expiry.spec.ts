@@ -1,7 +1,7 @@
 import { IcebergError, type ExpireSnapshotsOptions, type ExpireSnapshotsResult } from '@retail/iceberg';
 import { createLogger, Registry } from '@retail/runtime';
 import { createWriterMetrics } from './metrics';
-import { SnapshotExpiryJob } from './snapshot-expiry';
+import { writerSnapshotExpiry } from './snapshot-expiry';
 
 const tables = [
   { namespace: ['bronze'], name: 'detections' },
@@ -18,7 +18,7 @@ const result = (expired: number): ExpireSnapshotsResult => ({
 function job(expire: (options: ExpireSnapshotsOptions) => Promise<ExpireSnapshotsResult>, enabled = true) {
   const registry = new Registry();
   const metrics = createWriterMetrics(registry);
-  const expiry = new SnapshotExpiryJob({
+  const expiry = writerSnapshotExpiry({
     settings: { enabled, intervalMs: 10, maxAgeMs: 3_600_000, retainLast: 100 },
     tables,
     target: { catalog: {} as never, io: {} as never },

@@ -16,7 +16,7 @@ describe('stream-compute configuration', () => {
     expect(config.input).toEqual({ topic: 'persistent://retail/ingest/detections', subscription: 'stream-compute' });
     expect(config.writer.id).toBe(DEFAULT_WRITER_ID);
     expect(config.alerts).toEqual({ enabled: true, topic: 'persistent://retail/compute/alerts', provisionDeduplication: false });
-    expect(config.snapshotExpiry).toEqual({ enabled: true, intervalMs: 600_000, maxAgeMs: 3_600_000, retainLast: 100 });
+    expect(config.snapshotExpiry).toEqual({ enabled: true, intervalMs: 600_000, maxAgeMs: 600_000, retainLast: 100 });
   });
 
   it('writes each output to its record\'s own table, under an optional namespace prefix', () => {

@@ -6,7 +6,9 @@ import {
   pulsarConnectionSettings,
   s3Settings,
   setting,
+  snapshotExpirySettings,
 } from '@retail/runtime';
+import { DEFAULT_SERVICE_SNAPSHOT_MAX_AGE_MS, DEFAULT_SERVICE_SNAPSHOT_RETAIN_LAST } from '@retail/iceberg';
 import { z } from 'zod';
 
 /** Metrics and health port (Prometheus scrapes stream-compute here; see tools/stack). */
@@ -48,10 +50,6 @@ export const DEFAULT_FOREIGN_CYCLE_GRACE_MS = 2 * 60_000;
 export const DEFAULT_FOREIGN_CYCLE_SWEEP_MS = 30_000;
 /** How often old snapshots of the output tables are expired (each instance; the commits are cheap no-ops when nothing is due). */
 export const DEFAULT_SNAPSHOT_EXPIRY_INTERVAL_MS = 10 * 60_000;
-/** Output-table snapshots older than this are expired (exactly-once checkpoints are always kept). */
-export const DEFAULT_SNAPSHOT_MAX_AGE_MS = 60 * 60_000;
-/** ...but the newest this many snapshots of each table are always kept. */
-export const DEFAULT_SNAPSHOT_RETAIN_LAST = 100;
 /** How often the reference tables' current snapshot ids are polled for changes. */
 export const DEFAULT_REFERENCE_REFRESH_MS = 30_000;
 /** Catalog requests slower than this count as failed (commits then check whether they landed). */
@@ -147,12 +145,10 @@ export const streamComputeConfigSchema = defineServiceConfig(
       foreignCycleGraceMs: setting(configTypes.nonNegativeMs().default(DEFAULT_FOREIGN_CYCLE_GRACE_MS), { env: 'FOREIGN_CYCLE_GRACE_MS' }),
       foreignCycleSweepMs: setting(configTypes.durationMs().default(DEFAULT_FOREIGN_CYCLE_SWEEP_MS), { env: 'FOREIGN_CYCLE_SWEEP_MS' }),
     }),
-    snapshotExpiry: z.object({
-      /** Off: the output tables keep every snapshot (one per cycle). */
-      enabled: setting(z.boolean().default(true), { env: 'SNAPSHOT_EXPIRY_ENABLED' }),
-      intervalMs: setting(configTypes.durationMs().default(DEFAULT_SNAPSHOT_EXPIRY_INTERVAL_MS), { env: 'SNAPSHOT_EXPIRY_INTERVAL_MS' }),
-      maxAgeMs: setting(configTypes.nonNegativeMs().default(DEFAULT_SNAPSHOT_MAX_AGE_MS), { env: 'SNAPSHOT_EXPIRY_MAX_AGE_MS' }),
-      retainLast: setting(z.int().positive().default(DEFAULT_SNAPSHOT_RETAIN_LAST), { env: 'SNAPSHOT_EXPIRY_RETAIN_LAST' }),
+    snapshotExpiry: snapshotExpirySettings({
+      intervalMs: DEFAULT_SNAPSHOT_EXPIRY_INTERVAL_MS,
+      maxAgeMs: DEFAULT_SERVICE_SNAPSHOT_MAX_AGE_MS,
+      retainLast: DEFAULT_SERVICE_SNAPSHOT_RETAIN_LAST,
     }),
     reference: z.object({
       refreshIntervalMs: setting(configTypes.durationMs().default(DEFAULT_REFERENCE_REFRESH_MS), { env: 'REFERENCE_REFRESH_INTERVAL_MS' }),

@@ -93,6 +93,15 @@ export {
   type ExpiryPlan,
 } from './maintenance/expiry-plan';
 export { expireSnapshots, type ExpireSnapshotsOptions, type ExpireSnapshotsResult } from './maintenance/expire-snapshots';
+export {
+  SnapshotExpiryJob,
+  DEFAULT_SERVICE_SNAPSHOT_MAX_AGE_MS,
+  DEFAULT_SERVICE_SNAPSHOT_RETAIN_LAST,
+  type SnapshotExpiryJobOptions,
+  type SnapshotExpiryOutcome,
+  type SnapshotExpirySettings,
+} from './maintenance/snapshot-expiry-job';
+export { snapshotExpiryReport, type SnapshotExpiryReportOptions, type ExpiryLog, type TableCounter } from './maintenance/snapshot-expiry-report';
 
 export { planScan, scanTable, readTable, type TableScanOptions, type ScanPlan } from './read/table-scan';
 export type { ScanPredicate } from './read/pruning';

@@ -17,6 +17,7 @@ export {
   type LogLevel,
   type RuntimeConfig,
 } from './config/service-config';
+export { snapshotExpirySettings, type SnapshotExpiryDefaults } from './config/snapshot-expiry-settings';
 export { LOCAL_STACK_DEFAULTS, pulsarConnectionSettings, catalogConnectionSettings, s3Settings } from './config/stack-settings';
 export { createLogger, componentLogger, defaultInstanceId, type Logger, type LoggerOptions } from './logging';
 export { createServiceRegistry, registerReadinessMetrics, Counter, Gauge, Histogram, Summary, Registry } from './metrics';

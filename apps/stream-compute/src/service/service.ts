@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import {
   ExactlyOnceWriter,
-  expireSnapshots,
   FileIOResolver,
   isPermanentIcebergError,
   RestCatalog,
+  snapshotExpiryReport,
+  SnapshotExpiryJob,
   type CatalogAuth,
   type TableIdentifier,
   type TableMetadata,
@@ -185,6 +186,7 @@ export class StreamComputeService {
   private sweepDue = false;
   private cleanupDue = false;
   private expiryDue = false;
+  private expiry: SnapshotExpiryJob | undefined;
   private lister: FolderLister | undefined;
   private firstCycleLogged = false;
   private finished = false;
@@ -224,6 +226,7 @@ export class StreamComputeService {
   /** Graceful stop: no more consuming, commit the open cycle, acknowledge it, close. */
   async stop(): Promise<void> {
     this.stopping = true;
+    void this.expiry?.stop(); // no further table; the one in progress finishes
     this.wake?.();
     await this.done.catch(() => undefined);
   }
@@ -281,6 +284,7 @@ export class StreamComputeService {
       }),
     );
     for (const sink of opened) this.sinks.set(sink.output, sink);
+    this.expiry = this.outputSnapshotExpiry();
     await this.recoverOwnCheckpoint();
     if (config.checkpoint.cleanupEnabled) {
       this.lister = folderListerFor(this.stateBase, { ...config.s3 });
@@ -596,41 +600,34 @@ export class StreamComputeService {
     }
     if (this.expiryDue && !this.stopping) {
       this.expiryDue = false;
-      await this.expireOutputSnapshots();
+      await this.expiry?.runOnce();
     }
   }
 
   /**
-   * Expires old snapshots of every output table (one commit per cycle otherwise grows the history,
-   * and with it every metadata load and recovery walk, without bound). `expireSnapshots` keeps each
-   * writer's newest snapshot and newest checkpoint and the chain down to them, which is all this
-   * service reads: the newest state checkpoint per writer on gold.item_counts (adoption, recovery)
-   * and the newest `output` marker per writer on the other tables (`appliedCycle`; completions of
-   * other writers' cycles are carried forward in the completing writer's own markers). Cycle files
-   * are not Iceberg files: expiry never deletes them.
+   * Expiry of every output table's old snapshots (one commit per cycle otherwise grows the history,
+   * and with it every metadata load and recovery walk, without bound). Run by `maintain`, between
+   * cycles, not on the job's own timer. `expireSnapshots` keeps each writer's newest snapshot and
+   * newest checkpoint and the chain down to them, which is all this service reads: the newest state
+   * checkpoint per writer on gold.item_counts (adoption, recovery) and the newest `output` marker
+   * per writer on the other tables (`appliedCycle`; completions of other writers' cycles are carried
+   * forward in the completing writer's own markers). Cycle files are not Iceberg files: expiry never
+   * deletes them.
    */
-  private async expireOutputSnapshots(): Promise<void> {
-    const { maxAgeMs, retainLast } = this.config.snapshotExpiry;
-    for (const sink of this.sinks.values()) {
-      if (this.stopping) return;
-      const table = tableKeyOf(sink.output);
-      try {
-        const result = await expireSnapshots({
-          catalog: this.catalog,
-          io: this.io,
-          identifier: sink.identifier,
-          olderThanMs: Date.now() - maxAgeMs,
-          retainLast,
-        });
-        if (result.expiredSnapshotIds.length === 0) continue;
-        this.metrics.snapshotsExpired.inc({ table }, result.expiredSnapshotIds.length);
-        this.log.info({ table, expired: result.expiredSnapshotIds.length, deletedManifestLists: result.deletedManifestLists, failedDeletes: result.failedDeletes.length }, 'expired old snapshots');
-      } catch (error) {
-        // Maintenance only: whatever went wrong, the tables stay correct and the next run retries.
-        this.metrics.snapshotExpiryFailures.inc({ table });
-        this.log.warn({ err: error, table }, 'snapshot expiry failed; trying again at the next interval');
-      }
-    }
+  private outputSnapshotExpiry(): SnapshotExpiryJob {
+    const sinks = [...this.sinks.values()];
+    const labels = new Map(sinks.map((sink) => [sink.identifier, tableKeyOf(sink.output)]));
+    return new SnapshotExpiryJob({
+      settings: this.config.snapshotExpiry,
+      tables: () => sinks.map((sink) => sink.identifier),
+      target: { catalog: this.catalog, io: this.io },
+      onOutcome: snapshotExpiryReport({
+        log: this.log,
+        expired: this.metrics.snapshotsExpired,
+        failures: this.metrics.snapshotExpiryFailures,
+        tableLabel: (identifier) => labels.get(identifier) ?? qualifiedName(identifier),
+      }),
+    });
   }
 
   private async nextTrigger(): Promise<void> {
@@ -806,6 +803,7 @@ export class StreamComputeService {
   private fail(error: unknown): void {
     this.fatal ??= error;
     this.stopping = true;
+    void this.expiry?.stop();
     this.wake?.();
   }
 
@@ -813,6 +811,7 @@ export class StreamComputeService {
     if (this.finished) return;
     this.finished = true;
     this.stopping = true;
+    void this.expiry?.stop();
     this.wake?.();
     for (const timer of this.timers) clearInterval(timer);
     await this.pump?.catch(() => undefined);
