@@ -33,7 +33,7 @@ describe('decodeMessage', () => {
   it.each([
     ['undecodable', Buffer.from([0xff, 0x01, 0x02]), /^undecodable DetectionEvent: /],
     ['invalid', avroCodecOf(DetectionEvent).encode({ ...event, confidence: 1.7 }), /^invalid DetectionEvent: confidence: expected a number in \[0, 1\]/],
-    ['unknown_schema_version', avroCodecOf(DetectionEvent).encode({ ...event, schema_version: 3 }), /^unknown schema version 3 of DetectionEvent: this writer knows versions up to 1$/],
+    ['unknown_schema_version', avroCodecOf(DetectionEvent).encode({ ...event, schema_version: 3 }), /^unknown schema version 3 of DetectionEvent: this service knows versions up to 1$/],
   ])('turns a %s message into a valid dead letter with the raw bytes, topic, id and reason', (reason, bytes, text) => {
     const decoded = decodeMessage(DetectionEvent, message(bytes), 1_777_593_600_000_000);
     expect(decoded.ok).toBe(false);

@@ -21,6 +21,14 @@ export { TrackEvent, trackEventIdOf, TRACK_EVENT_KINDS, type TrackEventKind } fr
 export { Store } from './records/store';
 export { Camera, ZONE_KINDS, type ZoneKind } from './records/camera';
 export { DeadLetter, deadLetterOf, type DeadLetterInput } from './records/dead-letter';
+export {
+  decodeOrDeadLetter,
+  rejectMessage,
+  type DecodedMessage,
+  type DecodeRejection,
+  type ReceivedMessage,
+  type RejectedMessage,
+} from './records/decode-or-dead-letter';
 export { SilverDetection } from './records/silver-detection';
 export { ItemCount } from './records/item-count';
 export { ZoneDwell, DWELL_END_REASONS, type DwellEndReason } from './records/zone-dwell';
