@@ -1,3 +1,4 @@
+import { seededRandom } from '@retail/runtime';
 import { detection, encodeDetection, encodeTrackEvent, trackEvent } from '../support/events';
 import { createTestRun, dropRunTables, openProducer, tableName, trinoCount, trinoRows, waitFor, type TestRun } from '../support/stack';
 import { WriterProcess } from '../support/writer-process';
@@ -24,18 +25,6 @@ export interface CrashScenarioResult {
   missingIds: string[];
   unexpectedIds: string[];
   contentMismatches: number;
-}
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32), so a failing run can be replayed by seed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '@retail/runtime';
 
 export type Fault = 'error5xx' | 'delay' | 'drop';
 const FAULT_KINDS: readonly Fault[] = ['error5xx', 'delay', 'drop'];
@@ -12,18 +13,6 @@ export interface FaultProxyOptions {
   faultRate: number;
   /** How long a delayed response is held: longer than the client's request timeout. */
   delayMs: number;
-}
-
-/** mulberry32: a reproducible fault sequence per seed. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**
@@ -41,7 +30,7 @@ export class FaultProxy {
   private readonly target: URL;
 
   private constructor(private readonly options: FaultProxyOptions) {
-    this.random = seededRandom(options.seed);
+    this.random = seededRandom(options.seed); // mulberry32: a reproducible fault sequence per seed
     this.target = new URL(options.target);
     this.server = http.createServer((req, res) => this.handle(req, res));
   }
