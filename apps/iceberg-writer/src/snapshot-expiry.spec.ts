@@ -56,30 +56,4 @@ describe('snapshot expiry job', () => {
     expect(await counter(registry, 'iceberg_writer_snapshot_expiry_failures_total')).toEqual([['bronze.detections', 1]]);
     expect(await counter(registry, 'iceberg_writer_snapshots_expired_total')).toEqual([['ops.dead_letters', 2]]);
   });
-
-  describe('schedule', () => {
-    beforeEach(() => jest.useFakeTimers());
-    afterEach(() => jest.useRealTimers());
-
-    it('runs every interval until stopped, and never when disabled', async () => {
-      let runs = 0;
-      const { expiry } = job(async () => (runs++, result(0)));
-      expiry.start();
-      await jest.advanceTimersByTimeAsync(9);
-      expect(runs).toBe(0);
-      await jest.advanceTimersByTimeAsync(1); // first interval: every table once
-      expect(runs).toBe(tables.length);
-      await jest.advanceTimersByTimeAsync(20);
-      expect(runs).toBe(3 * tables.length);
-      await expiry.stop();
-      await jest.advanceTimersByTimeAsync(100);
-      expect(runs).toBe(3 * tables.length);
-
-      let disabledRuns = 0;
-      const disabled = job(async () => (disabledRuns++, result(0)), false).expiry;
-      disabled.start();
-      await jest.advanceTimersByTimeAsync(100);
-      expect(disabledRuns).toBe(0);
-    });
-  });
 });
