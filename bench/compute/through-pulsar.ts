@@ -20,7 +20,7 @@ import { streamComputeConfigSchema } from '../../apps/stream-compute/src/config'
 import { decodeDetection } from '../../apps/stream-compute/src/service/decode';
 import { StreamComputeService } from '../../apps/stream-compute/src/service/service';
 import { ensureVerifiedTable, tableIdentifierOf } from '../../apps/stream-compute/src/service/tables';
-import type { TestRun } from '../../apps/stream-compute/test/support/stack';
+import { stackConnectionEnv, type TestRun } from '../../apps/stream-compute/test/support/stack';
 import { buildReference, buildScene, type Scene } from '../../tools/demo/src/scene';
 
 /** 25 stores × 2 cameras = 50 camera keys. */
@@ -111,13 +111,7 @@ function runFor(topic: string, namespace: string, phase: string): TestRun {
     alertsTopic: `persistent://${namespace}/alerts-${phase}`,
     prefix,
     env: {
-      PULSAR_SERVICE_URL: endpoints.pulsarServiceUrl,
-      PULSAR_ADMIN_URL: endpoints.pulsarAdminUrl,
-      CATALOG_URL: endpoints.catalogUrl,
-      S3_ENDPOINT: endpoints.s3Endpoint,
-      S3_ACCESS_KEY_ID: endpoints.s3AccessKeyId,
-      S3_SECRET_ACCESS_KEY: endpoints.s3SecretAccessKey,
-      S3_REGION: endpoints.s3Region,
+      ...stackConnectionEnv(),
       INPUT_TOPIC: topic,
       ALERTS_TOPIC: `persistent://${namespace}/alerts-${phase}`,
       STREAM_COMPUTE_SUBSCRIPTION: `stream-compute-${phase}`,

@@ -13,6 +13,19 @@ import { CAMERAS, STORES } from './scenario';
 
 export const endpoints = stackEndpoints();
 
+/** The service's connection settings pointing at the local stack (tests and the compute bench). */
+export function stackConnectionEnv(): Record<string, string> {
+  return {
+    PULSAR_SERVICE_URL: endpoints.pulsarServiceUrl,
+    PULSAR_ADMIN_URL: endpoints.pulsarAdminUrl,
+    CATALOG_URL: endpoints.catalogUrl,
+    S3_ENDPOINT: endpoints.s3Endpoint,
+    S3_ACCESS_KEY_ID: endpoints.s3AccessKeyId,
+    S3_SECRET_ACCESS_KEY: endpoints.s3SecretAccessKey,
+    S3_REGION: endpoints.s3Region,
+  };
+}
+
 export interface TestRun {
   id: string;
   namespace: string;
@@ -41,13 +54,7 @@ export async function createTestRun(label: string, partitions = 2): Promise<Test
     alertsTopic,
     prefix,
     env: {
-      PULSAR_SERVICE_URL: endpoints.pulsarServiceUrl,
-      PULSAR_ADMIN_URL: endpoints.pulsarAdminUrl,
-      CATALOG_URL: endpoints.catalogUrl,
-      S3_ENDPOINT: endpoints.s3Endpoint,
-      S3_ACCESS_KEY_ID: endpoints.s3AccessKeyId,
-      S3_SECRET_ACCESS_KEY: endpoints.s3SecretAccessKey,
-      S3_REGION: endpoints.s3Region,
+      ...stackConnectionEnv(),
       INPUT_TOPIC: topic,
       ALERTS_TOPIC: alertsTopic,
       STREAM_COMPUTE_SUBSCRIPTION: 'stream-compute',
