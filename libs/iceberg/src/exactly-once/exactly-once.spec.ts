@@ -5,6 +5,7 @@ import { FakeCatalog } from '../transaction/fake-catalog.spec-helper';
 import { ExactlyOnceWriter, recoverCheckpoint } from '../writer/exactly-once-writer';
 import { checkpointProperties, latestCheckpoint, latestWriterSnapshot, snapshotsToRetain } from './checkpoint';
 import { assertNotFenced, nextEpoch } from './fencing';
+import { mainAt, tableMetadataOf } from '../spec/table-metadata.spec-helper';
 
 function snap(id: number, parent: number | undefined, summary: Record<string, string>): Snapshot {
   const s: Snapshot = {
@@ -19,20 +20,7 @@ function snap(id: number, parent: number | undefined, summary: Record<string, st
 }
 
 function table(snapshots: Snapshot[], main: number): TableMetadata {
-  return {
-    'format-version': 2,
-    'table-uuid': 'u',
-    location: 'mem://t',
-    'last-updated-ms': 0,
-    'last-column-id': 1,
-    'current-schema-id': 0,
-    schemas: [],
-    'default-spec-id': 0,
-    'partition-specs': [],
-    'last-partition-id': 999,
-    snapshots,
-    refs: { main: { 'snapshot-id': main, type: 'branch' } },
-  };
+  return tableMetadataOf(snapshots, mainAt(main));
 }
 
 const a = (epoch: number, checkpoint?: unknown) => checkpointProperties('A', epoch, checkpoint);

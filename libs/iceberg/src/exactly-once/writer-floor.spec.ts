@@ -6,6 +6,7 @@ import { ExactlyOnceWriter } from '../writer/exactly-once-writer';
 import { checkpointProperties, latestCheckpoint, latestCheckpointsByWriter, latestWriterSnapshot } from './checkpoint';
 import { assertNotFenced, nextEpoch } from './fencing';
 import { floorPropertyOf, writerFloor, writerFloorProperty, writerFloors } from './writer-floor';
+import { mainAt, tableMetadataOf } from '../spec/table-metadata.spec-helper';
 
 function snap(id: number, parent: number | undefined, summary: Record<string, string>): Snapshot {
   const s: Snapshot = { 'snapshot-id': id, 'sequence-number': id, 'timestamp-ms': id, 'manifest-list': '', summary: { operation: 'append', ...summary } };
@@ -14,21 +15,7 @@ function snap(id: number, parent: number | undefined, summary: Record<string, st
 }
 
 function table(snapshots: Snapshot[], main: number, properties: Record<string, string> = {}): TableMetadata {
-  return {
-    'format-version': 2,
-    'table-uuid': 'u',
-    location: 'mem://t',
-    'last-updated-ms': 0,
-    'last-column-id': 1,
-    'current-schema-id': 0,
-    schemas: [],
-    'default-spec-id': 0,
-    'partition-specs': [],
-    'last-partition-id': 999,
-    snapshots,
-    refs: { main: { 'snapshot-id': main, type: 'branch' } },
-    properties,
-  };
+  return tableMetadataOf(snapshots, mainAt(main), { properties });
 }
 
 /** The floor property `A` would have left with a commit of `epoch`/`checkpoint` as snapshot `seq`. */

@@ -8,6 +8,7 @@ import { ExactlyOnceWriter } from '../writer/exactly-once-writer';
 import { TableWriter } from '../writer/table-writer';
 import { expireSnapshots, unreachableFiles } from './expire-snapshots';
 import { planSnapshotExpiry } from './expiry-plan';
+import { tableMetadataOf } from '../spec/table-metadata.spec-helper';
 
 const schema: Schema = { type: 'struct', 'schema-id': 0, fields: [{ id: 1, name: 'id', required: true, type: 'long' }] };
 const id = { namespace: ['db'], name: 't' };
@@ -25,22 +26,7 @@ function snap(snapshotId: number, parent: number | undefined, timestampMs: numbe
 }
 
 function metadataOf(snapshots: Snapshot[], refs: TableMetadata['refs'], properties: Record<string, string> = {}): TableMetadata {
-  return {
-    'format-version': 2,
-    'table-uuid': 'u',
-    location: 'mem://t',
-    'last-updated-ms': 0,
-    'last-column-id': 1,
-    'current-schema-id': 0,
-    schemas: [schema],
-    'default-spec-id': 0,
-    'partition-specs': [{ 'spec-id': 0, fields: [] }],
-    'last-partition-id': 999,
-    properties,
-    'current-snapshot-id': refs?.main?.['snapshot-id'] ?? null,
-    snapshots,
-    refs,
-  };
+  return tableMetadataOf(snapshots, refs, { properties, schemas: [schema] });
 }
 
 const ids = (snapshots: Snapshot[]) => snapshots.map((s) => s['snapshot-id']);

@@ -45,5 +45,6 @@ describe('Parquet encoders', () => {
     ]);
     expect(back.schema.fields.map((f) => f.metadata.get('PARQUET:field_id'))).toEqual(['7', '8']);
     expect(read(inline).toArray().map((r) => r.name)).toEqual(['a', null, 'c']);
-  });
+    // The worker compiles parquet-wasm on start: seconds on a loaded 2-core machine.
+  }, 30_000);
 });
