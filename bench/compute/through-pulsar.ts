@@ -45,6 +45,8 @@ export interface ThroughPulsarOptions {
   partitions: number;
   /** Each phase gives up after this long (reported as timed out with what it did). */
   phaseTimeoutMs: number;
+  /** Profiling: told when a phase's service subscribed and when the phase ended (its figures taken). */
+  onPhase?: (label: string, moment: 'subscribed' | 'ended') => void;
 }
 
 export interface PhaseResult {
@@ -208,7 +210,14 @@ async function preparedRun(topic: string, namespace: string, phase: string, crea
   return run;
 }
 
-async function runPhase(run: TestRun, label: string, events: number, overrides: Record<string, string>, timeoutMs: number): Promise<PhaseResult> {
+async function runPhase(
+  run: TestRun,
+  label: string,
+  events: number,
+  overrides: Record<string, string>,
+  timeoutMs: number,
+  onPhase?: ThroughPulsarOptions['onPhase'],
+): Promise<PhaseResult> {
   const admin = new PulsarAdmin({ adminUrl: endpoints.pulsarAdminUrl });
   const subscription = run.env.STREAM_COMPUTE_SUBSCRIPTION!;
   const { config } = loadConfig({ service: 'stream-compute', schema: streamComputeConfigSchema, env: { ...run.env, ...overrides } });
@@ -227,6 +236,7 @@ async function runPhase(run: TestRun, label: string, events: number, overrides: 
         if (what !== 'pulsar') return;
         subscribedAt = performance.now();
         cpuAtSubscribe = process.cpuUsage();
+        onPhase?.(label, 'subscribed');
       },
     });
     try {
@@ -255,6 +265,7 @@ async function runPhase(run: TestRun, label: string, events: number, overrides: 
       }
     }
     const cpu = process.cpuUsage(cpuAtSubscribe);
+    onPhase?.(label, 'ended');
     return {
       label,
       events: processed,
@@ -331,13 +342,14 @@ export async function measureThroughPulsar(options: ThroughPulsarOptions): Promi
     await client.close();
     console.log(`through Pulsar: publishing ${messages.length.toLocaleString('en-US')} detections (${scene.cameras.length} cameras) to ${topic} (${options.partitions} partitions, key-based batches)`);
     const publishedPerSecond = await publishAll(topic, messages);
-    const committed = await runPhase(committedRun, 'service as configured (default checkpoints, Iceberg commits)', messages.length, {}, options.phaseTimeoutMs);
+    const committed = await runPhase(committedRun, 'service as configured (default checkpoints, Iceberg commits)', messages.length, {}, options.phaseTimeoutMs, options.onPhase);
     const processOnly = await runPhase(
       processRun,
       'consume + decode + validate + operators (commits deferred)',
       Math.min(messages.length, PROCESS_ONLY_MAX_EVENTS),
       { CHECKPOINT_MAX_MESSAGES: String(messages.length + 1), CHECKPOINT_INTERVAL_MS: String(DEFERRED_INTERVAL_MS) },
       options.phaseTimeoutMs,
+      options.onPhase,
     );
     return { publishedPerSecond, decodePerCpuSecond, committed, processOnly };
   } finally {
