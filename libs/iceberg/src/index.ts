@@ -10,6 +10,7 @@ export {
 } from './spec/partition';
 export { parseTransform, applyTransform, bucketHash, transformResultType, type Transform } from './spec/transforms';
 export { serializeValue, deserializeValue } from './spec/single-value';
+export { dataFileFromJson, dataFileToJson, type DataFileJson } from './spec/data-file-json';
 export type { IcebergValue } from './spec/values';
 export { currentSchema, defaultSpec, findField } from './spec/schema';
 

@@ -11,10 +11,11 @@ import { assertNotFenced, nextEpoch } from '../exactly-once/fencing';
 import { withWriterFloors } from '../exactly-once/writer-floor';
 import type { FileIO } from '../io/file-io';
 import { defaultSpec } from '../spec/schema';
-import type { TableMetadata } from '../spec/types';
+import type { DataFile, TableMetadata } from '../spec/types';
 import { AppendCommit } from '../transaction/append';
 import { commitWithRetries, type CommitCatalog, type CommitLoopOptions } from '../transaction/commit-loop';
 import { snapshotById } from '../transaction/table-state';
+import type { ParquetEncoder } from '../parquet/encoder';
 import { TableWriter, type AppendResult } from './table-writer';
 
 export interface ExactlyOnceWriterOptions {
@@ -25,6 +26,8 @@ export interface ExactlyOnceWriterOptions {
   writerId: string;
   targetFileSizeBytes?: number;
   commit?: CommitLoopOptions;
+  /** Where Parquet is encoded (default: the calling thread; `workerParquetEncoder()` for a worker thread). */
+  encoder?: ParquetEncoder;
 }
 
 /** The last committed checkpoint of `writerId` on `main`, read from a fresh load of the table. */
@@ -82,6 +85,7 @@ export class ExactlyOnceWriter<C = unknown> {
       filePrefix: `${options.writerId.replace(/[^A-Za-z0-9_.-]/g, '_')}-e${epoch}`,
       ...(options.targetFileSizeBytes ? { targetFileSizeBytes: options.targetFileSizeBytes } : {}),
       ...(options.commit ? { commit: options.commit } : {}),
+      ...(options.encoder ? { encoder: options.encoder } : {}),
     });
     return { writer: new ExactlyOnceWriter<C>(tableWriter, options.writerId, epoch), epoch, checkpoint };
   }
@@ -92,6 +96,16 @@ export class ExactlyOnceWriter<C = unknown> {
 
   write(batch: arrow.RecordBatch): Promise<void> {
     return this.tableWriter.write(batch);
+  }
+
+  /** See TableWriter.writeFiles: stored now, appended by a later `addFiles` + `commit` (of any writer of the table). */
+  writeFiles(batch: arrow.RecordBatch): Promise<DataFile[]> {
+    return this.tableWriter.writeFiles(batch);
+  }
+
+  /** See TableWriter.addFiles: the next `commit` appends these stored files with its checkpoint. */
+  addFiles(files: readonly DataFile[]): void {
+    this.tableWriter.addFiles(files);
   }
 
   /**

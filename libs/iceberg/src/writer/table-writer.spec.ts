@@ -85,6 +85,44 @@ describe('TableWriter', () => {
     expect(entries.map((e) => e.dataFile.fileSizeInBytes)).toEqual(result.dataFiles.map((f) => f.fileSizeInBytes));
   });
 
+  it('stores files outside any commit, and another writer of the table appends them later with its own rows', async () => {
+    const catalog = partitionedCatalog();
+    const first = new TableWriter({ catalog, io: catalog.io, table: await catalog.loadTable(id), filePrefix: 'first' });
+    const stored = await first.writeFiles(batch([1, 2, 3], [0, 1, 0]));
+    expect(stored.map((f) => [f.partition, f.recordCount])).toEqual([
+      [[0], 2],
+      [[1], 1],
+    ]);
+    for (const file of stored) expect(await catalog.io.exists(file.filePath)).toBe(true);
+    expect(catalog.metadata.snapshots ?? []).toHaveLength(0); // stored, not committed
+    expect(first.uncommittedRows).toBe(0);
+
+    const second = new TableWriter({ catalog, io: catalog.io, table: await catalog.loadTable(id), filePrefix: 'second' });
+    second.addFiles(stored);
+    await second.write(batch([4], [1]));
+    const result = await second.commit({ summaryProperties: { cp: '1' } });
+    expect(result.dataFiles.map((f) => f.filePath)).toEqual([...stored.map((f) => f.filePath), expect.stringContaining('/second-')]);
+    const head = catalog.metadata.snapshots!.at(-1)!;
+    expect(head.summary['added-records']).toBe('4');
+    const [manifest] = readManifestList(await catalog.io.read(head['manifest-list']));
+    const entries = readManifest(await catalog.io.read(manifest!.manifestPath)).entries;
+    expect(entries.map((e) => e.dataFile.filePath).sort()).toEqual(result.dataFiles.map((f) => f.filePath).sort());
+    expect(readRows(await catalog.io.read(stored[1]!.filePath))).toEqual([{ id: 2n, note: 'row 2' }]);
+  });
+
+  it('refuses stored files of another table or partition spec, and abort forgets added files without deleting them', async () => {
+    const catalog = partitionedCatalog();
+    const writer = new TableWriter({ catalog, io: catalog.io, table: await catalog.loadTable(id) });
+    const [file] = await writer.writeFiles(batch([1], [0]));
+    expect(() => writer.addFiles([{ ...file!, filePath: 'mem://warehouse/db/other/data/x.parquet' }])).toThrow(/not under this table's data location/);
+    expect(() => writer.addFiles([{ ...file!, partition: [] }])).toThrow(/0 partition values; the table's spec 0 has 1 fields/);
+    writer.addFiles([file!]);
+    expect(writer.uncommittedRows).toBe(1);
+    await writer.abort();
+    expect(writer.uncommittedRows).toBe(0);
+    expect(await catalog.io.exists(file!.filePath)).toBe(true);
+  });
+
   it('keeps the rows of a data file whose upload failed, so the next commit writes them', async () => {
     const catalog = partitionedCatalog();
     const write = catalog.io.write.bind(catalog.io);

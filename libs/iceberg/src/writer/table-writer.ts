@@ -134,6 +134,7 @@ export class TableWriter {
   private failed = false;
   private fileCounter = 0;
   private readonly fileOrder = new WeakMap<DataFile, number>();
+  private readonly addedFiles = new WeakSet<DataFile>();
   private readonly manifestLists = new Map<string, ManifestFile[]>();
   private readonly runId = randomUUID();
 
@@ -174,8 +175,43 @@ export class TableWriter {
   async write(batch: arrow.RecordBatch): Promise<void> {
     // Encoding is long synchronous work: let a pipelined commit that is ready go out first.
     if (this.queue.length > 0) await yieldToPendingWork();
+    await this.writeInto(this.open, batch);
+  }
+
+  /**
+   * Stores `batch` as data files of this table now, outside every commit, and describes them: a
+   * caller that records the descriptions durably elsewhere (e.g. a checkpoint of its own) can
+   * append them later, also from another process, with `addFiles`. Files never appended are
+   * orphans (harmless; removed by orphan-file cleanup).
+   */
+  async writeFiles(batch: arrow.RecordBatch): Promise<DataFile[]> {
+    const generation = new Generation();
+    await this.writeInto(generation, batch);
+    await this.flushGeneration(generation, async () => undefined);
+    return [...generation.files];
+  }
+
+  /**
+   * Adds stored data files (from `writeFiles`, possibly of another writer of this table) to what
+   * the next `commit` appends. Their schema and partition spec must be this writer's: they are
+   * refused otherwise.
+   */
+  addFiles(files: readonly DataFile[]): void {
+    const prefix = `${dataDirectory(this.table.metadata)}/`;
+    for (const file of files) {
+      if (!file.filePath.startsWith(prefix)) throw new ValidationError(`data file ${file.filePath} is not under this table's data location ${prefix}`);
+      if (file.partition.length !== this.spec.fields.length) {
+        throw new ValidationError(`data file ${file.filePath} has ${file.partition.length} partition values; the table's spec ${this.spec.specId} has ${this.spec.fields.length} fields`);
+      }
+      this.fileOrder.set(file, this.fileCounter++);
+      this.addedFiles.add(file);
+      this.open.encoded.push(file);
+      this.open.files.push(file);
+    }
+  }
+
+  private async writeInto(generation: Generation, batch: arrow.RecordBatch): Promise<void> {
     const conformed = conformBatch(batch, this.arrowSchema);
-    const generation = this.open;
     for (const slice of splitByPartition(conformed, this.schema, this.spec)) {
       let open = generation.partitions.get(slice.key);
       if (!open) {
@@ -427,11 +463,12 @@ export class TableWriter {
   }
 
   /**
-   * Forgets data not yet sealed by a commit and deletes its files (best effort; orphans are
-   * harmless). Files of sealed commits are kept: they may have landed or will be retried.
+   * Forgets data not yet sealed by a commit and deletes the files this writer wrote for it (best
+   * effort; orphans are harmless; files given to `addFiles` are only forgotten). Files of sealed commits are kept: they may have landed or will be retried.
    */
   async abort(): Promise<void> {
-    const files = [...this.open.files];
+    // Files given to `addFiles` may be someone else's record (not this writer's to delete).
+    const files = this.open.files.filter((file) => !this.addedFiles.has(file));
     this.open = new Generation();
     await Promise.allSettled(files.map((f) => this.options.io.delete(f.filePath)));
   }
