@@ -1,14 +1,18 @@
 import { promisify } from 'node:util';
 import { brotliCompress, brotliDecompressSync, constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { RecordBatch, tableFromIPC, tableToIPC, Table } from 'apache-arrow';
+import { dataFileFromJson, dataFileToJson, type DataFile, type DataFileJson } from '@retail/iceberg';
 import { arrowRecordBatchOf, type QueueAlert } from '@retail/schema';
 import type { PipelineSnapshot } from '../operators';
 import { StreamComputeServiceError } from './errors';
 import { OUTPUT_NAMES, recordOf, tableKeyOf } from './outputs';
 
-export const CYCLE_FILE_VERSION = 2;
-/** Files of the first layout (rows as JSON) are still read: checkpoints written before the upgrade name them. */
+/** 3: the other tables' rows are data files stored before the checkpoint commit, named in the header. */
+export const CYCLE_FILE_VERSION = 3;
+/** Files of earlier layouts are still read: checkpoints written before an upgrade name them. */
 const JSON_CYCLE_FILE_VERSION = 1;
+const ARROW_CYCLE_FILE_VERSION = 2;
+const READABLE_VERSIONS = `${JSON_CYCLE_FILE_VERSION}, ${ARROW_CYCLE_FILE_VERSION} and ${CYCLE_FILE_VERSION}`;
 const MAGIC = Buffer.from('SCYC', 'ascii');
 const GZIP_MAGIC_0 = 0x1f;
 const GZIP_MAGIC_1 = 0x8b;
@@ -33,7 +37,13 @@ export interface CycleFile {
   version: number;
   writerId: string;
   cycle: number;
-  /** Rows per output table key (`gold.zone_dwell`), without the checkpoint table's: the Arrow batches the tables get. */
+  /**
+   * Per output table key (`gold.zone_dwell`), without the checkpoint table: the data files holding
+   * the cycle's rows, stored before the file was written and appended by step 3 (or by whoever
+   * completes the cycle).
+   */
+  dataFiles: Record<string, DataFile[]>;
+  /** Rows per table key, as files of version ≤ 2 carried them (written by this version only in tests of the old layouts). */
   batches: Record<string, RecordBatch>;
   /** The cycle's queue alerts, also kept as records: recovery publishes them again. */
   alerts: QueueAlert[];
@@ -46,15 +56,17 @@ interface Header {
   cycle: number;
   alerts: QueueAlert[];
   cameras: Record<string, PipelineSnapshot>;
+  /** Version 3: each table's stored data files. */
+  dataFiles?: Record<string, DataFileJson[]>;
   /** Byte ranges of each table's Arrow IPC stream, after the header. */
   tables: { table: string; offset: number; length: number }[];
 }
 
 /**
- * Layout: `SCYC`, u32 LE length of the compressed JSON header (state, alerts, table index), the
- * header, then the compressed concatenation of one Arrow IPC stream per table. Rows travel as the
- * Arrow batches the table writers take anyway, so a cycle serialises them once, in binary, instead
- * of as JSON; compressing them (off the event loop) makes the upload a fraction of their size.
+ * Layout: `SCYC`, u32 LE length of the compressed JSON header (state, alerts, stored data files,
+ * table index), the header, then the compressed concatenation of one Arrow IPC stream per table
+ * of `batches` (none since version 3: the rows are already in the stored data files, so a cycle
+ * encodes them once, as the Parquet the tables get). Compression runs off the event loop.
  * Everything read from `file` is read before the first await: the caller may change it afterwards.
  */
 export async function encodeCycleFile(file: CycleFile): Promise<Uint8Array> {
@@ -68,7 +80,9 @@ export async function encodeCycleFile(file: CycleFile): Promise<Uint8Array> {
     streams.push(ipc);
     offset += ipc.byteLength;
   }
-  const header: Header = { version: file.version, writerId: file.writerId, cycle: file.cycle, alerts: file.alerts, cameras: file.cameras, tables };
+  const dataFiles: Header['dataFiles'] = {};
+  for (const [table, files] of Object.entries(file.dataFiles)) if (files.length > 0) dataFiles[table] = files.map(dataFileToJson);
+  const header: Header = { version: file.version, writerId: file.writerId, cycle: file.cycle, alerts: file.alerts, cameras: file.cameras, dataFiles, tables };
   const json = JSON.stringify(header);
   const [headerBytes, body] = await Promise.all([compress(json), compress(Buffer.concat(streams))]);
   const length = Buffer.alloc(4);
@@ -89,8 +103,16 @@ export function decodeCycleFile(bytes: Uint8Array, location: string): CycleFile 
   } catch (error) {
     throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has an unreadable header`, { cause: error });
   }
-  if (header?.version !== CYCLE_FILE_VERSION) {
-    throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has version ${String(header?.version)}, this service reads ${JSON_CYCLE_FILE_VERSION} and ${CYCLE_FILE_VERSION}`);
+  if (header?.version !== CYCLE_FILE_VERSION && header?.version !== ARROW_CYCLE_FILE_VERSION) {
+    throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has version ${String(header?.version)}, this service reads ${READABLE_VERSIONS}`);
+  }
+  const dataFiles: CycleFile['dataFiles'] = {};
+  for (const [table, files] of Object.entries(header.dataFiles ?? {})) {
+    try {
+      dataFiles[table] = files.map((file, i) => dataFileFromJson(file, `${table}[${i}]`));
+    } catch (error) {
+      throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} names an unreadable data file`, { cause: error });
+    }
   }
   let body: Buffer;
   try {
@@ -106,7 +128,7 @@ export function decodeCycleFile(bytes: Uint8Array, location: string): CycleFile 
     if (decoded.batches.length !== 1) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} holds ${decoded.batches.length} batches for ${table}, expected 1`);
     batches[table] = decoded.batches[0]!;
   }
-  return { version: header.version, writerId: header.writerId, cycle: header.cycle, alerts: header.alerts, cameras: header.cameras, batches };
+  return { version: header.version, writerId: header.writerId, cycle: header.cycle, alerts: header.alerts, cameras: header.cameras, dataFiles, batches };
 }
 
 const BYTES = '$bytes';
@@ -125,7 +147,7 @@ function decodeJsonCycleFile(buffer: Buffer, location: string): CycleFile {
     throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} is not gzip'd JSON`, { cause: error });
   }
   if (parsed?.version !== JSON_CYCLE_FILE_VERSION) {
-    throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has version ${String(parsed?.version)}, this service reads ${JSON_CYCLE_FILE_VERSION} and ${CYCLE_FILE_VERSION}`);
+    throw new StreamComputeServiceError('INVALID_CHECKPOINT', `cycle file ${location} has version ${String(parsed?.version)}, this service reads ${READABLE_VERSIONS}`);
   }
   const batches: Record<string, RecordBatch> = {};
   for (const output of OUTPUT_NAMES) {
@@ -133,7 +155,7 @@ function decodeJsonCycleFile(buffer: Buffer, location: string): CycleFile {
     if (rows && rows.length > 0) batches[tableKeyOf(output)] = arrowRecordBatchOf(recordOf(output), rows as never);
   }
   const alerts = (parsed.rows['gold.queue_alerts'] ?? []) as unknown as QueueAlert[];
-  return { version: parsed.version, writerId: parsed.writerId, cycle: parsed.cycle, cameras: parsed.cameras, batches, alerts };
+  return { version: parsed.version, writerId: parsed.writerId, cycle: parsed.cycle, cameras: parsed.cameras, dataFiles: {}, batches, alerts };
 }
 
 /** `<base>/<subscription>/<writer>/cycle-<n>-<random>.bin`: unique per attempt, so a retried cycle never overwrites a referenced file. */

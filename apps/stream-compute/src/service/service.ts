@@ -6,7 +6,9 @@ import {
   RestCatalog,
   snapshotExpiryReport,
   SnapshotExpiryJob,
+  workerParquetEncoder,
   type CatalogAuth,
+  type DataFile,
   type TableIdentifier,
   type TableMetadata,
 } from '@retail/iceberg';
@@ -99,6 +101,13 @@ class Cycle {
   }
 }
 
+/** A cycle's rows for one table: data files stored before the checkpoint (cycle files since version 3), or a batch (older cycle files). */
+type TableRows = { files: readonly DataFile[] } | { batch: RecordBatch };
+
+function rowsIn(rows: TableRows): number {
+  return 'files' in rows ? rows.files.reduce((sum, file) => sum + file.recordCount, 0) : rows.batch.numRows;
+}
+
 /** One output table: this instance's exactly-once writer on it. */
 class OutputSink {
   private written = false;
@@ -113,15 +122,17 @@ class OutputSink {
   ) {}
 
   /**
-   * Writes the rows once and commits them with `checkpoint`; called again after a failure it
-   * completes the same commit (a commit that landed without its response is never applied twice).
+   * Writes the rows (or adds their stored files) once and commits them with `checkpoint`; called
+   * again after a failure it completes the same commit (a commit that landed without its response
+   * is never applied twice).
    */
-  async commit(batch: RecordBatch | undefined, checkpoint: StateCheckpoint | OutputCheckpoint, validate?: (base: TableMetadata) => void): Promise<void> {
-    if (!this.written && batch !== undefined && batch.numRows > 0) {
+  async commit(rows: TableRows | undefined, checkpoint: StateCheckpoint | OutputCheckpoint, validate?: (base: TableMetadata) => void): Promise<void> {
+    if (!this.written && rows !== undefined) {
       try {
-        await this.writer.write(batch);
+        if ('files' in rows) this.writer.addFiles(rows.files);
+        else if (rows.batch.numRows > 0) await this.writer.write(rows.batch);
       } catch (error) {
-        await this.writer.abort();
+        await this.writer.abort(); // forgets added files without deleting them: the cycle file names them
         throw error;
       }
     }
@@ -277,6 +288,8 @@ export class StreamComputeService {
           identifier,
           writerId: this.writerId,
           commit: { onRetry: () => this.metrics.commitRetries.inc() },
+          // Parquet encoding is the largest CPU cost of a cycle: off the thread that consumes and processes.
+          encoder: workerParquetEncoder(),
         });
         const sink = new OutputSink(output, recordOf(output), identifier, writer);
         sink.completed = completedCyclesOf(checkpoint, this.subscription, this.writerId);
@@ -323,6 +336,12 @@ export class StreamComputeService {
     return this.sinks.get(CHECKPOINT_OUTPUT)!;
   }
 
+  private sinkOf(tableKey: string): OutputSink {
+    const sink = [...this.sinks.values()].find((candidate) => tableKeyOf(candidate.output) === tableKey);
+    if (!sink) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `no output table ${tableKey}`);
+    return sink;
+  }
+
   /** This instance's last committed cycle: its camera entries, and the cycle completed in every table. */
   private async recoverOwnCheckpoint(): Promise<void> {
     const own = stateCheckpointsByWriter(this.checkpointSink.writer.table, this.subscription).get(this.writerId);
@@ -350,10 +369,12 @@ export class StreamComputeService {
       const metadata = (await this.catalog.loadTable(sink.identifier)).metadata;
       if (appliedCycle(metadata, this.subscription, writerId) >= checkpoint.cycle) continue;
       file ??= await this.readCycleFile(checkpoint.cycleFile);
+      const files = file.dataFiles[tableKeyOf(output)];
       const batch = file.batches[tableKeyOf(output)];
-      if (batch === undefined || batch.numRows === 0) continue;
-      await this.commitCycleRows(sink, writerId, checkpoint.cycle, batch);
-      this.log.info({ table: tableKeyOf(output), cycle: key, rows: batch.numRows }, 'completed a half-committed cycle');
+      const rows: TableRows | undefined = files ? { files } : batch ? { batch } : undefined;
+      if (rows === undefined || rowsIn(rows) === 0) continue;
+      await this.commitCycleRows(sink, writerId, checkpoint.cycle, rows);
+      this.log.info({ table: tableKeyOf(output), cycle: key, rows: rowsIn(rows) }, 'completed a half-committed cycle');
     }
     // Its queue alerts may not all have reached the topic: send them again (the broker drops repeats).
     if (this.alerts) {
@@ -372,7 +393,7 @@ export class StreamComputeService {
    * are never appended twice. The refusal is fatal: the instance restarts and re-reads the tables
    * (the writer's queued append cannot be dropped otherwise).
    */
-  private async commitCycleRows(sink: OutputSink, writerId: string, cycle: number, batch: RecordBatch): Promise<void> {
+  private async commitCycleRows(sink: OutputSink, writerId: string, cycle: number, rows: TableRows): Promise<void> {
     const completed = writerId === this.writerId ? sink.completed : { ...sink.completed, [writerId]: cycle };
     const marker: OutputCheckpoint = {
       kind: 'output',
@@ -381,9 +402,9 @@ export class StreamComputeService {
       cycle,
       ...(Object.keys(completed).length > 0 ? { completed } : {}),
     };
-    await this.retry(() => sink.commit(batch, marker, (base) => assertCycleNotApplied(base, this.subscription, writerId, cycle, qualifiedName(sink.identifier))));
+    await this.retry(() => sink.commit(rows, marker, (base) => assertCycleNotApplied(base, this.subscription, writerId, cycle, qualifiedName(sink.identifier))));
     sink.completed = completed;
-    this.metrics.rowsOut.inc({ table: tableKeyOf(sink.output) }, batch.numRows);
+    this.metrics.rowsOut.inc({ table: tableKeyOf(sink.output) }, rowsIn(rows));
   }
 
   /** Completes other instances' newest cycles that have stood half-committed for long (see FOREIGN_CYCLE_GRACE_MS). */
@@ -672,11 +693,19 @@ export class StreamComputeService {
       const rows = cycle.rows.rows.get(output)!;
       if (rows.length > 0) batches.set(output, recordBatchOfRows(recordOf(output), rows));
     }
-    const fileBatches: CycleFile['batches'] = {};
-    for (const [output, batch] of batches) if (output !== CHECKPOINT_OUTPUT) fileBatches[tableKeyOf(output)] = batch;
     const alerts = cycle.rows.queueAlerts as QueueAlert[];
+    // The other tables' rows are stored as data files now (encoded on the worker) and named in the
+    // cycle file: step 3, or whoever completes the cycle, appends exactly these files.
+    const dataFiles: CycleFile['dataFiles'] = {};
+    await Promise.all(
+      [...batches]
+        .filter(([output]) => output !== CHECKPOINT_OUTPUT)
+        .map(async ([output, batch]) => {
+          dataFiles[tableKeyOf(output)] = await this.retryValue(() => this.sinks.get(output)!.writer.writeFiles(batch));
+        }),
+    );
     const location = cycleFileLocation(this.stateBase, this.subscription, this.writerId, n, randomBytes(4).toString('hex'));
-    const bytes = await encodeCycleFile({ version: CYCLE_FILE_VERSION, writerId: this.writerId, cycle: n, batches: fileBatches, alerts, cameras });
+    const bytes = await encodeCycleFile({ version: CYCLE_FILE_VERSION, writerId: this.writerId, cycle: n, dataFiles, batches: {}, alerts, cameras });
     await this.retry(() => this.io.write(location, bytes));
     this.metrics.stateBytes.set(bytes.length);
 
@@ -687,7 +716,7 @@ export class StreamComputeService {
     const known = new Map([...cycle.dirty].map((camera) => [camera, baseOf(this.live.get(camera))]));
     const checkpointBatch = batches.get(CHECKPOINT_OUTPUT);
     await this.retry(() =>
-      this.checkpointSink.commit(checkpointBatch, checkpoint, (base) => {
+      this.checkpointSink.commit(checkpointBatch && { batch: checkpointBatch }, checkpoint, (base) => {
         const taken = camerasTakenOver(stateCheckpointsByWriter(base, this.subscription), this.writerId, known, cycle.dirty);
         if (taken.length > 0) {
           throw new StreamComputeServiceError(
@@ -712,9 +741,7 @@ export class StreamComputeService {
     // 3. The other tables, each marked with the cycle (completed from the cycle file after a crash;
     //    if this instance stalled that long, another one may have completed it already: refused then).
     await Promise.all(
-      [...batches]
-        .filter(([output]) => output !== CHECKPOINT_OUTPUT)
-        .map(([output, batch]) => this.commitCycleRows(this.sinks.get(output)!, this.writerId, n, batch)),
+      Object.entries(dataFiles).map(([table, files]) => this.commitCycleRows(this.sinkOf(table), this.writerId, n, { files })),
     );
     this.completedCycles.add(`${this.writerId}#${n}`);
 
