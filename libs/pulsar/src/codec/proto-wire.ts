@@ -17,10 +17,13 @@ export class WireFormatError extends Error {}
 
 /** Reads fields of one message between `pos` and `end` of `bytes`. */
 export class WireReader {
+  /** Where the bytes of the last field `skipLengthDelimited` passed start. */
+  fieldStart = 0;
+
   constructor(
     readonly bytes: Uint8Array,
     public pos: number,
-    readonly end: number,
+    public end: number,
   ) {}
 
   get done(): boolean {
@@ -70,6 +73,16 @@ export class WireReader {
     if (length < 0 || length > this.end - start) throw new WireFormatError(`field of ${length} bytes overruns the message`);
     this.pos = start + length;
     return [start, this.pos];
+  }
+
+  /** Like `lengthDelimited` without the tuple: returns the end, and leaves the start in `fieldStart`. */
+  skipLengthDelimited(): number {
+    const length = this.int32();
+    const start = this.pos;
+    if (length < 0 || length > this.end - start) throw new WireFormatError(`field of ${length} bytes overruns the message`);
+    this.fieldStart = start;
+    this.pos = start + length;
+    return this.pos;
   }
 
   skip(wireType: number): void {

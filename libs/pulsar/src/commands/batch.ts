@@ -143,11 +143,21 @@ export function encodeBatch(messages: readonly OutgoingBatchMessage[]): Buffer {
   return out;
 }
 
+/** Slots per message in BatchLayout.offsets. */
+export const LAYOUT_STRIDE = 5;
+export const AT_METADATA = 0;
+export const AT_DATA = 1;
+export const AT_DATA_END = 2;
+export const AT_KEY = 3;
+export const AT_KEY_END = 4;
+
 /**
- * Where each message of a batch sits in its payload: for message i, `offsets[3i]` is where its
- * metadata starts, `offsets[3i + 1]` where its payload starts (the metadata ends there) and
- * `offsets[3i + 2]` where its payload ends. Scanning decodes only the fields needed to walk the
- * batch; everything else is decoded when the application asks (`decodeSingleMetadata`).
+ * Where each message of a batch sits in its payload: for message i, at `i * LAYOUT_STRIDE` +
+ * AT_METADATA where its metadata starts, AT_DATA where its payload starts (the metadata ends there),
+ * AT_DATA_END where its payload ends, and AT_KEY / AT_KEY_END the bytes of its partition key (-1
+ * when it has none). Scanning reads only the fields needed to walk the batch and the key every
+ * Key_Shared consumer reads; everything else is decoded when the application asks
+ * (`decodeSingleMetadata`).
  */
 export interface BatchLayout {
   count: number;
@@ -156,36 +166,55 @@ export interface BatchLayout {
   compactedOut: Uint8Array;
 }
 
+// Tags of the fields the scan looks at, computed once (the scan runs once per received message).
+const TAG_PARTITION_KEY = fieldTag(F_PARTITION_KEY, WIRE_LENGTH_DELIMITED);
+const TAG_PAYLOAD_SIZE = fieldTag(F_PAYLOAD_SIZE, WIRE_VARINT);
+const TAG_COMPACTED_OUT = fieldTag(F_COMPACTED_OUT, WIRE_VARINT);
+
 export function scanBatch(payload: Uint8Array, count: number): BatchLayout {
-  const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-  const offsets = new Int32Array(count * 3);
+  const offsets = new Int32Array(count * LAYOUT_STRIDE);
   const compactedOut = new Uint8Array(count);
+  // One reader walks every message's metadata (repositioned per message, not re-created).
+  const reader = new WireReader(payload, 0, 0);
+  const length = payload.length;
   let pos = 0;
-  for (let i = 0; i < count; i++) {
-    if (payload.length - pos < 4) throw batchError(`entry ${i} of ${count}: no metadata size`);
-    const metaSize = view.getUint32(pos);
-    pos += 4;
-    if (metaSize > payload.length - pos) throw batchError(`entry ${i}: metadata size ${metaSize} overruns the batch`);
-    const metaEnd = pos + metaSize;
-    let payloadSize = -1;
-    try {
-      const reader = new WireReader(payload, pos, metaEnd);
-      while (!reader.done) {
+  let i = 0;
+  try {
+    for (; i < count; i++) {
+      if (length - pos < 4) throw batchError(`entry ${i} of ${count}: no metadata size`);
+      // Big-endian uint32 (>>> 0 keeps sizes of 2^31 and above positive, and so overrunning).
+      const metaSize = ((payload[pos]! << 24) | (payload[pos + 1]! << 16) | (payload[pos + 2]! << 8) | payload[pos + 3]!) >>> 0;
+      pos += 4;
+      if (metaSize > length - pos) throw batchError(`entry ${i}: metadata size ${metaSize} overruns the batch`);
+      const metaEnd = pos + metaSize;
+      const at = i * LAYOUT_STRIDE;
+      let payloadSize = -1;
+      let keyStart = -1;
+      let keyEnd = -1;
+      reader.pos = pos;
+      reader.end = metaEnd;
+      while (reader.pos < metaEnd) {
         const tag = reader.int32();
-        if (tag === fieldTag(F_PAYLOAD_SIZE, WIRE_VARINT)) payloadSize = reader.int32();
-        else if (tag === fieldTag(F_COMPACTED_OUT, WIRE_VARINT)) compactedOut[i] = reader.int32() ? 1 : 0;
+        if (tag === TAG_PARTITION_KEY) {
+          keyEnd = reader.skipLengthDelimited();
+          keyStart = reader.fieldStart;
+        } else if (tag === TAG_PAYLOAD_SIZE) payloadSize = reader.int32();
+        else if (tag === TAG_COMPACTED_OUT) compactedOut[i] = reader.int32() ? 1 : 0;
         else reader.skip(tag & 7);
       }
-    } catch (error) {
-      throw batchError(`entry ${i}: SingleMessageMetadata does not decode (${(error as Error).message})`, error);
+      if (payloadSize < 0 || payloadSize > length - metaEnd) {
+        throw batchError(`entry ${i}: payload size ${payloadSize} overruns the batch`);
+      }
+      offsets[at + AT_METADATA] = pos;
+      offsets[at + AT_DATA] = metaEnd;
+      offsets[at + AT_DATA_END] = metaEnd + payloadSize;
+      offsets[at + AT_KEY] = keyStart;
+      offsets[at + AT_KEY_END] = keyEnd;
+      pos = metaEnd + payloadSize;
     }
-    if (payloadSize < 0 || payloadSize > payload.length - metaEnd) {
-      throw batchError(`entry ${i}: payload size ${payloadSize} overruns the batch`);
-    }
-    offsets[i * 3] = pos;
-    offsets[i * 3 + 1] = metaEnd;
-    offsets[i * 3 + 2] = metaEnd + payloadSize;
-    pos = metaEnd + payloadSize;
+  } catch (error) {
+    if (error instanceof WireFormatError) throw batchError(`entry ${i}: SingleMessageMetadata does not decode (${error.message})`, error);
+    throw error;
   }
   return { count, offsets, compactedOut };
 }
@@ -268,7 +297,8 @@ export function decodeBatch(payload: Uint8Array, count: number): BatchEntry[] {
   const entries: BatchEntry[] = [];
   for (let i = 0; i < count; i++) {
     const o = layout.offsets;
-    entries.push({ metadata: decodeSingleMetadata(bytes, o[i * 3]!, o[i * 3 + 1]!), payload: bytes.subarray(o[i * 3 + 1]!, o[i * 3 + 2]!) });
+    const at = i * LAYOUT_STRIDE;
+    entries.push({ metadata: decodeSingleMetadata(bytes, o[at + AT_METADATA]!, o[at + AT_DATA]!), payload: bytes.subarray(o[at + AT_DATA]!, o[at + AT_DATA_END]!) });
   }
   return entries;
 }

@@ -28,4 +28,34 @@ describe('AckTracker', () => {
   it('cannot ack before the first entry of a ledger', () => {
     expect(new AckTracker().cumulative(batchMsg(0n, 0))).toBeUndefined();
   });
+
+  it('acks by rebuilt ids of interleaved batches count towards the right batch', () => {
+    const tracker = new AckTracker();
+    tracker.trackBatch(new MessageId(7n, 4n), [0, 1, 2]);
+    tracker.trackBatch(new MessageId(7n, 5n), [0, 1, 2]);
+    const order: Array<[bigint, number]> = [[4n, 0], [4n, 1], [5n, 0], [4n, 1], [5n, 1], [5n, 2]];
+    expect(order.map(([entry, index]) => tracker.individual(batchMsg(entry, index)))).toEqual([undefined, undefined, undefined, undefined, undefined, new MessageId(7n, 5n)]);
+    expect(tracker.individual(batchMsg(4n, 2))).toEqual(new MessageId(7n, 4n));
+    // Both batches are complete and forgotten: a late duplicate acks the entry again, as before.
+    expect(tracker.individual(batchMsg(4n, 2))).toEqual(new MessageId(7n, 4n));
+  });
+
+  it('a redelivered batch replaces the one acks by id were going to', () => {
+    const tracker = new AckTracker();
+    tracker.trackBatch(new MessageId(7n, 4n), [0, 1, 2]);
+    expect(tracker.individual(batchMsg(4n, 0))).toBeUndefined();
+    tracker.trackBatch(new MessageId(7n, 4n), [0, 1, 2]);
+    // The earlier ack of index 0 belonged to the first delivery: the redelivered batch needs all three.
+    expect(tracker.individual(batchMsg(4n, 1))).toBeUndefined();
+    expect(tracker.individual(batchMsg(4n, 2))).toBeUndefined();
+    expect(tracker.individual(batchMsg(4n, 0))).toEqual(new MessageId(7n, 4n));
+  });
+
+  it('after clear(), acks by id no longer find the batches tracked before', () => {
+    const tracker = new AckTracker();
+    tracker.trackBatch(new MessageId(7n, 4n), [0, 1, 2]);
+    expect(tracker.individual(batchMsg(4n, 0))).toBeUndefined();
+    tracker.clear();
+    expect(tracker.individual(batchMsg(4n, 1))).toEqual(new MessageId(7n, 4n));
+  });
 });

@@ -46,6 +46,11 @@ export class BatchAcks {
  */
 export class AckTracker {
   private readonly batches = new Map<string, BatchAcks>();
+  /**
+   * The batch the previous lookup found: acks by message id come in delivery order, so runs of
+   * them hit the same batch and skip building the key string and the map lookup.
+   */
+  private lastLookedUp: BatchAcks | undefined;
 
   /** Records a delivered batch; `delivered` are the indexes handed to the application. */
   trackBatch(entry: MessageId, delivered: number[], batchSize = Math.max(0, ...delivered) + 1): BatchAcks | undefined {
@@ -66,9 +71,10 @@ export class AckTracker {
     return batch;
   }
 
-  /** Forgets a batch none of whose messages was delivered. */
+  /** Forgets a batch none of whose messages was delivered (or all of whose messages were acked). */
   dropBatch(batch: BatchAcks): void {
     batch.done = true;
+    if (this.lastLookedUp === batch) this.lastLookedUp = undefined;
     const key = entryKey(batch.entry.ledgerId, batch.entry.entryId);
     if (this.batches.get(key) === batch) this.batches.delete(key);
   }
@@ -79,7 +85,7 @@ export class AckTracker {
    */
   individual(id: MessageId, batch?: BatchAcks): MessageId | undefined {
     if (!id.isBatched) return id.entry();
-    const acks = batch && !batch.done ? batch : this.batches.get(entryKey(id.ledgerId, id.entryId));
+    const acks = batch && !batch.done ? batch : this.lookUp(id);
     if (!acks) return batch?.done ? undefined : id.entry();
     if (!acks.ack(id.batchIndex)) return undefined;
     this.dropBatch(acks);
@@ -103,5 +109,15 @@ export class AckTracker {
   /** Forgets every batch (after a seek); messages received before still complete their own batch. */
   clear(): void {
     this.batches.clear();
+    this.lastLookedUp = undefined;
+  }
+
+  /** The live batch of a batched message id, if it is tracked. */
+  private lookUp(id: MessageId): BatchAcks | undefined {
+    const last = this.lastLookedUp;
+    if (last && !last.done && last.entry.entryId === id.entryId && last.entry.ledgerId === id.ledgerId) return last;
+    const found = this.batches.get(entryKey(id.ledgerId, id.entryId));
+    this.lastLookedUp = found;
+    return found;
   }
 }

@@ -5,7 +5,7 @@ import { decompressPayload } from '../compression';
 import type { PayloadSection } from '../framing/frame';
 import { MessageId, messageIdFromWire } from '../message-id';
 import type { AckTracker } from './ack-tracker';
-import { ReceivedMessage } from './message';
+import { ReceivedEntry, ReceivedMessage } from './message';
 
 export type ParsedEntry =
   | { ok: true; entryId: MessageId; messages: ReceivedMessage[]; skipped: number; batchSize: number }
@@ -56,7 +56,8 @@ export function parseEntry(
     if (skipBefore && !skipBefore.inclusive && !skipBefore.id.isBatched && sameEntry(skipBefore.id, entryId)) {
       return { ok: true, entryId, batchSize: 0, skipped: 1, messages: [] };
     }
-    const message = new ReceivedMessage(topic, entryId, publishTime, redeliveryCount, meta, payload, -1, 0, payload.length, undefined);
+    const entry = new ReceivedEntry(topic, publishTime, redeliveryCount, meta, payload, undefined, undefined);
+    const message = new ReceivedMessage(entryId, entry, -1);
     return { ok: true, entryId, batchSize: 0, skipped: 0, messages: [message] };
   }
   let layout: BatchLayout;
@@ -66,8 +67,10 @@ export function parseEntry(
     return { ok: false, entryId, validationError: AckValidationError.BatchDeSerializeError, reason: (error as Error).message, skipped: count };
   }
   const batch = acks.startBatch(entryId, count);
-  const messages: ReceivedMessage[] = [];
   const { offsets, compactedOut } = layout;
+  const entry = new ReceivedEntry(topic, publishTime, redeliveryCount, meta, payload, offsets, batch);
+  const messages: ReceivedMessage[] = [];
+  const { ledgerId, entryId: entryNumber } = entryId;
   const ackSet = cmd.ackSet?.length ? cmd.ackSet : undefined;
   let skipped = 0;
   for (let index = 0; index < count; index++) {
@@ -78,9 +81,8 @@ export function parseEntry(
       skipped++;
       continue;
     }
-    const id = new MessageId(entryId.ledgerId, entryId.entryId, partition, index, count);
     batch.track(index);
-    messages.push(new ReceivedMessage(topic, id, publishTime, redeliveryCount, meta, payload, offsets[index * 3]!, offsets[index * 3 + 1]!, offsets[index * 3 + 2]!, batch));
+    messages.push(new ReceivedMessage(new MessageId(ledgerId, entryNumber, partition, index, count), entry, index));
   }
   if (messages.length === 0) acks.dropBatch(batch);
   return { ok: true, entryId, messages, skipped, batchSize: count };

@@ -1,6 +1,6 @@
 import { fromU64 } from '../codec/codec';
 import type { KeyValue, MessageMetadata, U64 } from '../codec/wire-types';
-import { decodeSingleMetadata } from '../commands/batch';
+import { AT_DATA, AT_DATA_END, AT_KEY, AT_KEY_END, AT_METADATA, decodeSingleMetadata, LAYOUT_STRIDE } from '../commands/batch';
 import type { MessageId } from '../message-id';
 import type { BatchAcks } from './ack-tracker';
 
@@ -28,7 +28,6 @@ const NO_PROPERTIES: Readonly<Record<string, string>> = Object.freeze({});
 
 /** Fields decoded on first access: most consumers read a few of them, many none. */
 interface LazyFields {
-  key: string | undefined;
   orderingKey: Buffer | undefined;
   properties: Readonly<Record<string, string>>;
   eventTime: number | undefined;
@@ -49,44 +48,109 @@ function eventTimeOf(value: U64 | number | bigint | undefined): number | undefin
   return time === 0 ? undefined : time;
 }
 
+/** Whether `text` is all ASCII and equal to the UTF-8 bytes [start, end) (then decoding them would give `text`). */
+function asciiEquals(text: string, bytes: Uint8Array, start: number, end: number): boolean {
+  if (text.length !== end - start) return false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80 || code !== bytes[start + i]) return false;
+  }
+  return true;
+}
+
+/**
+ * What the messages of one entry share: its metadata, payload, batch layout and ack state. Each
+ * message refers to it instead of carrying copies, so unpacking a batch allocates little per message.
+ */
+export class ReceivedEntry {
+  /** The key decoded last: a key-based batch's messages share one key, so they share one string. */
+  private lastKey: string | undefined;
+
+  /**
+   * @param metadata the entry's MessageMetadata
+   * @param payload the entry's uncompressed payload
+   * @param offsets where each message of a batch lies in `payload` (BatchLayout.offsets); undefined when not batched
+   * @param acks ack state of the batch (undefined when not batched)
+   */
+  constructor(
+    readonly topic: string,
+    readonly publishTime: number,
+    readonly redeliveryCount: number,
+    readonly metadata: MessageMetadata,
+    readonly payload: Buffer,
+    readonly offsets: Int32Array | undefined,
+    readonly acks: BatchAcks | undefined,
+  ) {
+    // Batches carry their first message's key at the entry level too: the likely string for all of them.
+    this.lastKey = metadata.partitionKey;
+  }
+
+  /** The partition key of batched message `index`, or undefined if it has none. */
+  keyOf(index: number): string | undefined {
+    const at = index * LAYOUT_STRIDE;
+    const start = this.offsets![at + AT_KEY]!;
+    if (start < 0) return undefined;
+    const end = this.offsets![at + AT_KEY_END]!;
+    const last = this.lastKey;
+    if (last !== undefined && asciiEquals(last, this.payload, start, end)) return last;
+    return (this.lastKey = this.payload.toString('utf8', start, end));
+  }
+}
+
+/** `key` before it is first read. */
+const KEY_NOT_READ = null;
+
 /**
  * A message as the consumer receives it. It points into the entry's payload (no copy) and
- * decodes its metadata when first asked, so the per-message cost of unpacking a batch is one
- * object and one message id.
+ * decodes its metadata when first asked, so the per-message cost of unpacking a batch is this
+ * object and its message id; the key, which Key_Shared consumers read for every message, comes
+ * from the offsets the batch scan recorded.
  */
 export class ReceivedMessage implements Message {
   private fields: LazyFields | undefined;
   private dataView: Buffer | undefined;
+  private keyText: string | undefined | typeof KEY_NOT_READ = KEY_NOT_READ;
 
-  /**
-   * @param entry the entry's MessageMetadata (shared by every message of a batch)
-   * @param payload the entry's uncompressed payload; a batched message lies at [dataStart, dataEnd)
-   *   with its SingleMessageMetadata at [metaStart, dataStart); metaStart is -1 for an unbatched entry
-   * @param batchAcks ack state of the batch this message came in (undefined when not batched)
-   */
+  /** @param index the message's index in its batch, -1 for an unbatched entry */
   constructor(
-    readonly topic: string,
     readonly messageId: MessageId,
-    readonly publishTime: number,
-    readonly redeliveryCount: number,
-    private readonly entry: MessageMetadata,
-    private readonly payload: Buffer,
-    private readonly metaStart: number,
-    private readonly dataStart: number,
-    private readonly dataEnd: number,
-    readonly batchAcks: BatchAcks | undefined,
+    readonly entry: ReceivedEntry,
+    private readonly index: number,
   ) {}
 
+  get topic(): string {
+    return this.entry.topic;
+  }
+
+  get publishTime(): number {
+    return this.entry.publishTime;
+  }
+
+  get redeliveryCount(): number {
+    return this.entry.redeliveryCount;
+  }
+
   get producerName(): string {
-    return this.entry.producerName;
+    return this.entry.metadata.producerName;
+  }
+
+  /** Ack state of the batch this message came in (undefined when not batched). */
+  get batchAcks(): BatchAcks | undefined {
+    return this.entry.acks;
   }
 
   get data(): Buffer {
-    return (this.dataView ??= this.payload.subarray(this.dataStart, this.dataEnd));
+    if (this.dataView) return this.dataView;
+    const { payload, offsets } = this.entry;
+    if (this.index < 0) return (this.dataView = payload);
+    const at = this.index * LAYOUT_STRIDE;
+    return (this.dataView = payload.subarray(offsets![at + AT_DATA]!, offsets![at + AT_DATA_END]!));
   }
 
   get key(): string | undefined {
-    return this.decoded().key;
+    const key = this.keyText;
+    if (key !== KEY_NOT_READ) return key;
+    return (this.keyText = this.index < 0 ? this.entry.metadata.partitionKey : this.entry.keyOf(this.index));
   }
 
   get orderingKey(): Buffer | undefined {
@@ -108,17 +172,16 @@ export class ReceivedMessage implements Message {
   /** Plain fields for logging and JSON (the getters are not own properties). */
   toJSON(): Record<string, unknown> {
     const { topic, messageId, key, properties, publishTime, eventTime, redeliveryCount, producerName, sequenceId } = this;
-    return { topic, messageId: messageId.toString(), key, properties, publishTime, eventTime, redeliveryCount, producerName, sequenceId: sequenceId.toString(), size: this.dataEnd - this.dataStart };
+    return { topic, messageId: messageId.toString(), key, properties, publishTime, eventTime, redeliveryCount, producerName, sequenceId: sequenceId.toString(), size: this.data.length };
   }
 
   private decoded(): LazyFields {
-    return (this.fields ??= this.metaStart < 0 ? this.entryFields() : this.batchFields());
+    return (this.fields ??= this.index < 0 ? this.entryFields() : this.batchFields());
   }
 
   private entryFields(): LazyFields {
-    const m = this.entry;
+    const m = this.entry.metadata;
     return {
-      key: m.partitionKey,
       orderingKey: m.orderingKey ? Buffer.from(m.orderingKey) : undefined,
       properties: toProperties(m.properties),
       eventTime: eventTimeOf(m.eventTime),
@@ -127,14 +190,15 @@ export class ReceivedMessage implements Message {
   }
 
   private batchFields(): LazyFields {
-    const m = decodeSingleMetadata(this.payload, this.metaStart, this.dataStart);
+    const { payload, offsets, metadata } = this.entry;
+    const at = this.index * LAYOUT_STRIDE;
+    const m = decodeSingleMetadata(payload, offsets![at + AT_METADATA]!, offsets![at + AT_DATA]!);
     return {
-      key: m.partitionKey,
       orderingKey: m.orderingKey,
       properties: toProperties(m.properties),
       eventTime: eventTimeOf(m.eventTime),
       // Producers that leave it out number a batch's messages from the entry's sequence id.
-      sequenceId: m.sequenceId !== undefined ? BigInt(m.sequenceId) : fromU64(this.entry.sequenceId) + BigInt(this.messageId.batchIndex),
+      sequenceId: m.sequenceId !== undefined ? BigInt(m.sequenceId) : fromU64(metadata.sequenceId) + BigInt(this.messageId.batchIndex),
     };
   }
 }

@@ -20,6 +20,36 @@ describe('FrameDecoder', () => {
     expect(decoder.finish()).toBeUndefined();
   });
 
+  it('gives the same frames for a stream cut anywhere, and leaves whole frames in place', () => {
+    const stream = Buffer.concat(VALID);
+    const whole = new FrameDecoder().push(stream).frames;
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 1, max: stream.length - 1 }), { maxLength: 6 }), (cuts) => {
+        const bounds = [0, ...cuts.sort((a, b) => a - b), stream.length];
+        const decoder = new FrameDecoder();
+        const frames = bounds.slice(1).flatMap((end, i) => {
+          const result = decoder.push(stream.subarray(bounds[i], end));
+          expect(result.error).toBeUndefined();
+          return result.frames;
+        });
+        expect(frames).toEqual(whole);
+        expect(decoder.pendingBytes).toBe(0);
+        expect(decoder.finish()).toBeUndefined();
+      }),
+      { numRuns: 50 },
+    );
+    // A frame inside one chunk is not copied: its payload is a view of the chunk.
+    const chunk = loadFixture('message-batch');
+    expect(new FrameDecoder().push(chunk).frames[0]!.payload!.payload.buffer).toBe(chunk.buffer);
+  });
+
+  it('rejects a too-large frame whose size field is split across chunks', () => {
+    const decoder = new FrameDecoder(1024);
+    expect(decoder.push(Uint8Array.of(0, 0)).error).toBeUndefined();
+    expect(decoder.pendingBytes).toBe(2);
+    expect(decoder.push(Uint8Array.of(4, 1, 0)).error?.code).toBe('FrameTooLarge');
+  });
+
   it('rejects a frame larger than the maximum before buffering it', () => {
     const decoder = new FrameDecoder(1024);
     const header = Buffer.alloc(8);
