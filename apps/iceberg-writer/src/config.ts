@@ -52,15 +52,6 @@ export const icebergWriterConfigSchema = defineServiceConfig(
     }),
     catalog: catalogConnectionSettings().extend({
       requestTimeoutMs: setting(configTypes.durationMs().default(DEFAULT_CATALOG_REQUEST_TIMEOUT_MS), { env: 'CATALOG_REQUEST_TIMEOUT_MS' }),
-      /** OAuth2 client credentials (Iceberg's `credential` property), exchanged for tokens at the token endpoint. */
-      credential: secretSetting(
-        z.string().regex(/^[^:]+:.+$/, 'expected <client_id>:<client_secret>').optional(),
-        'CATALOG_CREDENTIAL',
-      ),
-      /** Token endpoint for CATALOG_CREDENTIAL; default `<CATALOG_URL>/v1/oauth/tokens`. */
-      oauth2ServerUri: setting(configTypes.httpUrl().optional(), { env: 'CATALOG_OAUTH2_SERVER_URI' }),
-      /** Scope requested with CATALOG_CREDENTIAL; default `catalog`. */
-      scope: setting(z.string().min(1).optional(), { env: 'CATALOG_SCOPE' }),
     }),
     tables: z.object({
       /**

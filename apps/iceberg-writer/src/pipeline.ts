@@ -1,11 +1,10 @@
 import { FileIOResolver, isPermanentIcebergError, RestCatalog, type SnapshotExpiryJob } from '@retail/iceberg';
 import { PulsarClient, PulsarClientError, type Consumer, type Message, type MessageId } from '@retail/pulsar';
-import type { Logger, Registry } from '@retail/runtime';
+import { catalogAuthOf, type Logger, type Registry } from '@retail/runtime';
 import { DeadLetter, type RecordType } from '@retail/schema';
-import { catalogAuthOf } from './catalog-auth';
 import { isBackpressured, msUntilDue, shouldCommit, type BatchPolicy } from './batch-policy';
 import type { IcebergWriterConfig } from './config';
-import { decodeMessage } from './decode';
+import { decodeMessage, SERVICE_NAME } from './decode';
 import { IcebergWriterError } from './errors';
 import { createWriterMetrics, type WriterMetrics } from './metrics';
 import { isCommitted, type Positions } from './positions';
@@ -116,7 +115,7 @@ export class IcebergWriterPipeline {
   private async open(): Promise<void> {
     const { config } = this.options;
     const topicRecords = config.input.topics.map((topic) => ({ topic, record: recordTypeForTopic(topic) }));
-    const auth = catalogAuthOf(config.catalog);
+    const auth = catalogAuthOf(config.catalog, SERVICE_NAME);
     this.catalog = await RestCatalog.connect({
       uri: config.catalog.url,
       warehouse: config.catalog.warehouse,

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '@retail/runtime';
+import { catalogAuthOf, ConfigError, loadConfig } from '@retail/runtime';
 import { DEFAULT_WINDOW_SIZE_MS, DEFAULT_WRITER_ID, STREAM_COMPUTE_HTTP_PORT, streamComputeConfigSchema } from './config';
 import { normaliseComputeOptions } from './operators';
 import { computeOptionsOf } from './service/compute-options';
@@ -17,6 +17,18 @@ describe('stream-compute configuration', () => {
     expect(config.writer.id).toBe(DEFAULT_WRITER_ID);
     expect(config.alerts).toEqual({ enabled: true, topic: 'persistent://retail/compute/alerts', provisionDeduplication: false });
     expect(config.snapshotExpiry).toEqual({ enabled: true, intervalMs: 600_000, maxAgeMs: 600_000, retainLast: 100 });
+  });
+
+  it('authenticates to the catalog with a token or with OAuth2 client credentials, as iceberg-writer does', () => {
+    expect(catalogAuthOf(load({}).catalog, 'stream-compute')).toBeUndefined();
+    expect(catalogAuthOf(load({ CATALOG_TOKEN: 't' }).catalog, 'stream-compute')).toEqual({ type: 'bearer', token: 't' });
+    expect(catalogAuthOf(load({ CATALOG_CREDENTIAL: 'compute:s3cret', CATALOG_SCOPE: 'PRINCIPAL_ROLE:compute' }).catalog, 'stream-compute')).toEqual({
+      type: 'oauth2',
+      clientId: 'compute',
+      clientSecret: 's3cret',
+      scope: 'PRINCIPAL_ROLE:compute',
+    });
+    expect(() => catalogAuthOf(load({ CATALOG_SCOPE: 'x' }).catalog, 'stream-compute')).toThrow(/invalid configuration for stream-compute .*CATALOG_SCOPE \(catalog\.scope\): set but CATALOG_CREDENTIAL is not/s);
   });
 
   it('writes each output to its record\'s own table, under an optional namespace prefix', () => {

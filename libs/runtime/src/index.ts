@@ -18,7 +18,15 @@ export {
   type RuntimeConfig,
 } from './config/service-config';
 export { snapshotExpirySettings, type SnapshotExpiryDefaults } from './config/snapshot-expiry-settings';
-export { LOCAL_STACK_DEFAULTS, pulsarConnectionSettings, catalogConnectionSettings, s3Settings } from './config/stack-settings';
+export {
+  LOCAL_STACK_DEFAULTS,
+  pulsarConnectionSettings,
+  catalogConnectionSettings,
+  catalogAuthOf,
+  s3Settings,
+  type CatalogAuthSetting,
+  type CatalogConnection,
+} from './config/stack-settings';
 export { createLogger, componentLogger, defaultInstanceId, type Logger, type LoggerOptions } from './logging';
 export { createServiceRegistry, registerReadinessMetrics, Counter, Gauge, Histogram, Summary, Registry } from './metrics';
 export { Readiness, type ReadinessCheck, type ReadinessFlag, type ReadinessReport, type CheckReport, type CheckOutcome } from './readiness';

@@ -7,13 +7,12 @@ import {
   snapshotExpiryReport,
   SnapshotExpiryJob,
   workerParquetEncoder,
-  type CatalogAuth,
   type DataFile,
   type TableIdentifier,
   type TableMetadata,
 } from '@retail/iceberg';
 import { MessageId, PulsarAdmin, PulsarClient, type Consumer, type Message } from '@retail/pulsar';
-import type { Logger, Registry } from '@retail/runtime';
+import { catalogAuthOf, type Logger, type Registry } from '@retail/runtime';
 import { Camera, Store, type QueueAlert, type RecordType } from '@retail/schema';
 import type { RecordBatch } from 'apache-arrow';
 import type { StreamComputeConfig } from '../config';
@@ -39,7 +38,7 @@ import { computeOptionsOf } from './compute-options';
 import { CYCLE_FILE_VERSION, cycleFileDirectory, cycleFileLocation, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
 import { recordBatchOfRows } from './arrow-rows';
 import { cycleFilesToDelete, folderListerFor, referencedCycleFiles, type FolderLister } from './cycle-file-cleanup';
-import { decodeDetection } from './decode';
+import { decodeDetection, SERVICE_NAME } from './decode';
 import { StreamComputeServiceError } from './errors';
 import { createComputeMetrics, type ComputeMetrics } from './metrics';
 import { CHECKPOINT_OUTPUT, CycleRows, OUTPUT_NAMES, recordOf, routeOutputs, tableKeyOf, type OutputName } from './outputs';
@@ -256,7 +255,7 @@ export class StreamComputeService {
 
   private async open(): Promise<void> {
     const { config } = this;
-    const auth: CatalogAuth | undefined = config.catalog.token ? { type: 'bearer', token: config.catalog.token } : undefined;
+    const auth = catalogAuthOf(config.catalog, SERVICE_NAME);
     this.catalog = await RestCatalog.connect({
       uri: config.catalog.url,
       warehouse: config.catalog.warehouse,

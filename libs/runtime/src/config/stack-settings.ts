@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../errors';
 import { configTypes } from './service-config';
 import { secretSetting, setting } from './setting';
 
@@ -28,13 +29,58 @@ export function pulsarConnectionSettings() {
   });
 }
 
-/** Iceberg REST catalog connection: CATALOG_URL, CATALOG_WAREHOUSE, CATALOG_TOKEN (secret). */
+/**
+ * Iceberg REST catalog connection: CATALOG_URL, CATALOG_WAREHOUSE, and authentication by a fixed
+ * bearer token (CATALOG_TOKEN) or OAuth2 client credentials (CATALOG_CREDENTIAL, optional
+ * CATALOG_OAUTH2_SERVER_URI and CATALOG_SCOPE); `catalogAuthOf` turns them into the client's auth.
+ */
 export function catalogConnectionSettings() {
   return z.object({
     url: setting(configTypes.httpUrl().default(LOCAL_STACK_DEFAULTS.catalogUrl), { env: 'CATALOG_URL' }),
     warehouse: setting(z.string().min(1).default(LOCAL_STACK_DEFAULTS.catalogWarehouse), { env: 'CATALOG_WAREHOUSE' }),
     token: secretSetting(z.string().min(1).optional(), 'CATALOG_TOKEN'),
+    /** OAuth2 client credentials (Iceberg's `credential` property), exchanged for tokens at the token endpoint. */
+    credential: secretSetting(z.string().regex(/^[^:]+:.+$/, 'expected <client_id>:<client_secret>').optional(), 'CATALOG_CREDENTIAL'),
+    /** Token endpoint for CATALOG_CREDENTIAL; default `<CATALOG_URL>/v1/oauth/tokens`. */
+    oauth2ServerUri: setting(configTypes.httpUrl().optional(), { env: 'CATALOG_OAUTH2_SERVER_URI' }),
+    /** Scope requested with CATALOG_CREDENTIAL; default `catalog`. */
+    scope: setting(z.string().min(1).optional(), { env: 'CATALOG_SCOPE' }),
   });
+}
+
+export type CatalogConnection = z.infer<ReturnType<typeof catalogConnectionSettings>>;
+
+/** The catalog client's authentication (structurally @retail/iceberg's CatalogAuth; this library does not depend on it). */
+export type CatalogAuthSetting = { type: 'bearer'; token: string } | { type: 'oauth2'; clientId: string; clientSecret: string; tokenUrl?: string; scope?: string };
+
+/**
+ * Authentication from the connection settings (undefined: none). Combinations that could not all
+ * take effect are refused rather than silently ignored, naming the variables and the fix.
+ */
+export function catalogAuthOf(catalog: CatalogConnection, service: string): CatalogAuthSetting | undefined {
+  if (catalog.token && catalog.credential) {
+    throw new ConfigError(service, [{ key: 'catalog.credential', env: 'CATALOG_CREDENTIAL', message: 'CATALOG_TOKEN is set too: set only one (a fixed token, or OAuth2 client credentials)' }]);
+  }
+  if (catalog.credential) {
+    const colon = catalog.credential.indexOf(':');
+    const auth: CatalogAuthSetting = { type: 'oauth2', clientId: catalog.credential.slice(0, colon), clientSecret: catalog.credential.slice(colon + 1) };
+    if (catalog.oauth2ServerUri) auth.tokenUrl = catalog.oauth2ServerUri;
+    if (catalog.scope) auth.scope = catalog.scope;
+    return auth;
+  }
+  const unused = (
+    [
+      ['catalog.oauth2ServerUri', 'CATALOG_OAUTH2_SERVER_URI', catalog.oauth2ServerUri],
+      ['catalog.scope', 'CATALOG_SCOPE', catalog.scope],
+    ] as const
+  ).filter(([, , value]) => value !== undefined);
+  if (unused.length > 0) {
+    throw new ConfigError(
+      service,
+      unused.map(([key, env]) => ({ key, env, message: `set but CATALOG_CREDENTIAL is not: set CATALOG_CREDENTIAL=<client_id>:<client_secret> or remove ${env}` })),
+    );
+  }
+  return catalog.token ? { type: 'bearer', token: catalog.token } : undefined;
 }
 
 /** S3-compatible object store: S3_ENDPOINT, S3_REGION, S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY (secret), S3_FORCE_PATH_STYLE. */
