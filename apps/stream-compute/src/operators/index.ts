@@ -1,10 +1,10 @@
 // The stream-compute operators: pure, deterministic, snapshot-able. The service wires them to Pulsar and Iceberg.
-export { ComputePipeline, PIPELINE_SNAPSHOT_VERSION, type PipelineSnapshot, type PipelineCounters } from './pipeline';
+export { ComputePipeline, PIPELINE_SNAPSHOT_VERSION, dedupRefsOf, type PipelineSnapshot, type PipelineSnapshotV1, type PipelineCounters } from './pipeline';
 export { collectingOutputs, type ComputeOutputs, type CollectedOutputs } from './outputs';
-export { normaliseComputeOptions, DEFAULT_COMPUTE_OPTIONS, type ComputeOptions, type ComputeOptionsInput, type QualityChecks } from './options';
+export { normaliseComputeOptions, DEFAULT_COMPUTE_OPTIONS, DEFAULT_DEDUP_MAX_SEGMENTS, type ComputeOptions, type ComputeOptionsInput, type QualityChecks } from './options';
 export { ReferenceTables, ReferenceJoin } from './reference-join';
 export { WatermarkTracker, NO_WATERMARK } from './watermarks';
-export { Deduplicator } from './dedup';
+export { Deduplicator, type DedupIds, type DedupSegmentRef, type DedupSnapshot, type LegacyDedupSnapshot, type StoredDedupDelta } from './dedup';
 export { ItemCountWindows } from './item-count-windows';
 export { WindowAssigner } from './window-assigner';
 export { LatenessPolicy } from './lateness';

@@ -10,6 +10,8 @@ import { StreamComputeError } from './errors';
 
 /** Dedup remembers at most this many ids; beyond it the oldest are evicted (and counted). */
 export const DEFAULT_DEDUP_MAX_ENTRIES = 2_000_000;
+/** Dedup snapshots are incremental; a full one (a rebase) comes once the state would depend on more stored deltas than this. */
+export const DEFAULT_DEDUP_MAX_SEGMENTS = 32;
 /** Quality: detections below this confidence are rejected (0 keeps everything the detector sent). */
 export const DEFAULT_MIN_CONFIDENCE = 0;
 /** Quality: published_ts may trail frame_ts by at most this much (detector backlog). */
@@ -41,7 +43,8 @@ export interface QualityChecks {
 export interface ComputeOptions {
   watermark: { outOfOrdernessMs: number; idleTimeoutMs: number };
   window: { sizeMs: number; slideMs: number; allowedLatenessMs: number };
-  dedup: { ttlMs: number; maxEntries: number };
+  /** `maxSegments`: stored deltas a dedup state may depend on (1: every snapshot is full). */
+  dedup: { ttlMs: number; maxEntries: number; maxSegments: number };
   quality: { checks: QualityChecks; minConfidence: number; maxPublishDelayMs: number; maxNegativeSkewMs: number };
   patterns: {
     /** Off: no dwell, crossings or queue alerts (and no per-event polygon tests). */
@@ -60,7 +63,7 @@ export type ComputeOptionsInput = DeepPartial<ComputeOptions>;
 export const DEFAULT_COMPUTE_OPTIONS: ComputeOptions = {
   watermark: { outOfOrdernessMs: DEFAULT_WATERMARK_OUT_OF_ORDERNESS_MS, idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS },
   window: { sizeMs: DEFAULT_WINDOW_SIZE_MS, slideMs: DEFAULT_WINDOW_SLIDE_MS, allowedLatenessMs: DEFAULT_ALLOWED_LATENESS_MS },
-  dedup: { ttlMs: DEFAULT_DEDUP_TTL_MS, maxEntries: DEFAULT_DEDUP_MAX_ENTRIES },
+  dedup: { ttlMs: DEFAULT_DEDUP_TTL_MS, maxEntries: DEFAULT_DEDUP_MAX_ENTRIES, maxSegments: DEFAULT_DEDUP_MAX_SEGMENTS },
   quality: {
     checks: { confidence: true, bbox: true, requiredFields: true, clockSkew: true },
     minConfidence: DEFAULT_MIN_CONFIDENCE,
@@ -98,6 +101,7 @@ export function normaliseComputeOptions(input: ComputeOptionsInput = {}): Comput
   integer('window.allowedLatenessMs', 'ALLOWED_LATENESS_MS', options.window.allowedLatenessMs, 0);
   integer('dedup.ttlMs', 'DEDUP_TTL_MS', options.dedup.ttlMs, 1);
   integer('dedup.maxEntries', null, options.dedup.maxEntries, 1);
+  integer('dedup.maxSegments', null, options.dedup.maxSegments, 1);
   integer('quality.maxPublishDelayMs', null, options.quality.maxPublishDelayMs, 0);
   integer('quality.maxNegativeSkewMs', null, options.quality.maxNegativeSkewMs, 0);
   integer('patterns.trackLostAfterMs', null, options.patterns.trackLostAfterMs, 1);

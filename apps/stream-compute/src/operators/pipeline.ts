@@ -1,5 +1,5 @@
 import type { DetectionEvent } from '@retail/schema';
-import { Deduplicator, type DedupSnapshot } from './dedup';
+import { Deduplicator, type DedupSnapshot, type LegacyDedupSnapshot, type StoredDedupDelta } from './dedup';
 import { StreamComputeError } from './errors';
 import { ItemCountWindows, type ItemCountWindowsSnapshot } from './item-count-windows';
 import { LatenessPolicy } from './lateness';
@@ -12,16 +12,28 @@ import { silverDetectionOf } from './silver';
 import { US_PER_MS } from './time';
 import { NO_WATERMARK, WatermarkTracker, type WatermarkSnapshot } from './watermarks';
 
-/** Bumped when the snapshot layout changes; restore refuses other versions. */
-export const PIPELINE_SNAPSHOT_VERSION = 1;
+/** Bumped when the snapshot layout changes; restore takes this one and version 1 (full dedup ids), refuses others. */
+export const PIPELINE_SNAPSHOT_VERSION = 2;
 
 export interface PipelineSnapshot {
   version: number;
   watermark: WatermarkSnapshot;
+  /** Incremental: may refer to deltas stored by earlier snapshots (`dedupRefsOf`). */
   dedup: DedupSnapshot;
   windows: ItemCountWindowsSnapshot;
   /** null when patterns are disabled. */
   patterns: PatternSnapshot | null;
+}
+
+/** Version 1 (checkpoints written before incremental dedup): the dedup state in full. */
+export interface PipelineSnapshotV1 extends Omit<PipelineSnapshot, 'dedup'> {
+  dedup: LegacyDedupSnapshot;
+}
+
+/** The refs of the stored dedup deltas a snapshot needs (oldest first): fetch them before `restore`. */
+export function dedupRefsOf(snapshot: PipelineSnapshot | PipelineSnapshotV1): string[] {
+  const dedup = snapshot.dedup;
+  return 'version' in dedup && Array.isArray(dedup.segments) ? dedup.segments.map((segment) => segment.ref) : [];
 }
 
 /** Counters for metrics (monotonic per process, not part of snapshots). */
@@ -156,7 +168,10 @@ export class ComputePipeline {
     };
   }
 
-  /** All operator state as plain JSON-serialisable data (reference tables excluded: they are reloaded). */
+  /**
+   * All operator state as plain JSON-serialisable data (reference tables excluded: they are
+   * reloaded). The dedup part is incremental: call `persisted(ref)` once the snapshot is stored.
+   */
   snapshot(): PipelineSnapshot {
     return {
       version: PIPELINE_SNAPSHOT_VERSION,
@@ -167,15 +182,40 @@ export class ComputePipeline {
     };
   }
 
-  /** Replaces all operator state with a snapshot taken by a pipeline with the same options. */
-  restore(snapshot: PipelineSnapshot): void {
-    if (snapshot?.version !== PIPELINE_SNAPSHOT_VERSION)
-      throw new StreamComputeError('INVALID_SNAPSHOT', `pipeline snapshot version ${String(snapshot?.version)} is not ${PIPELINE_SNAPSHOT_VERSION}; start from an empty state or migrate it`);
+  /** The last `snapshot()` is stored durably under `ref`; later snapshots refer to its dedup delta there. */
+  persisted(ref: string): void {
+    this.dedup.persisted(ref);
+  }
+
+  /** The next snapshot holds the full dedup state and refers to no stored deltas (e.g. before old files go). */
+  requireFullSnapshot(): void {
+    this.dedup.requireFullSnapshot();
+  }
+
+  /** Refs of the stored dedup deltas the state depends on, oldest first (keep those files). */
+  get dedupSegmentRefs(): string[] {
+    return this.dedup.segmentRefs;
+  }
+
+  /**
+   * Replaces all operator state with a snapshot taken by a pipeline with the same options.
+   * `storedDedupDelta(ref)` returns `dedup.delta` of the snapshot persisted under `ref`, for each of
+   * `dedupRefsOf(snapshot)`; `storedAt` (optional) is where this snapshot is stored, so its own
+   * dedup delta needs no rewrite.
+   */
+  restore(snapshot: PipelineSnapshot | PipelineSnapshotV1, storedDedupDelta?: StoredDedupDelta, storedAt?: string): void {
+    const version: unknown = snapshot?.version;
+    if (version !== PIPELINE_SNAPSHOT_VERSION && version !== 1)
+      throw new StreamComputeError('INVALID_SNAPSHOT', `pipeline snapshot version ${String(version)} is neither ${PIPELINE_SNAPSHOT_VERSION} nor 1; start from an empty state or migrate it`);
+    const dedupVersion: unknown = (snapshot.dedup as { version?: unknown } | null)?.version;
+    if (dedupVersion !== (version === 1 ? undefined : 2))
+      throw new StreamComputeError('INVALID_SNAPSHOT', `pipeline snapshot version ${version} holds dedup state of version ${String(dedupVersion ?? 1)}`);
     if ((snapshot.patterns === null) !== (this.patterns === null))
       throw new StreamComputeError('INVALID_SNAPSHOT', `pipeline snapshot was taken with patterns ${snapshot.patterns === null ? 'disabled' : 'enabled'}; restore it with the same options`);
+    // Dedup first: it is the part that reads other stored state and fails on a bad ref.
+    this.dedup.restore(snapshot.dedup, storedDedupDelta, storedAt);
     this.watermarks.restore(snapshot.watermark);
     this.lastWatermark = this.watermarks.current;
-    this.dedup.restore(snapshot.dedup);
     this.windows.restore(snapshot.windows);
     if (this.patterns !== null && snapshot.patterns !== null) this.patterns.restore(snapshot.patterns);
   }
