@@ -5,7 +5,6 @@ import {
   defineServiceConfig,
   pulsarConnectionSettings,
   s3Settings,
-  secretSetting,
   setting,
   snapshotExpirySettings,
 } from '@retail/runtime';
