@@ -15,12 +15,12 @@ import { ExactlyOnceWriter, FileIOResolver, RestCatalog, SUMMARY, type TableMeta
 import { PulsarAdmin, PulsarClient } from '@retail/pulsar';
 import { arrowRecordBatchOf, avroCodecOf, Camera, DetectionEvent, Store, type RecordType } from '@retail/schema';
 import { Registry, createLogger, loadConfig } from '@retail/runtime';
-import { stackEndpoints } from '@retail/stack';
+import { stackConnectionEnv, stackEndpoints } from '@retail/stack';
 import { streamComputeConfigSchema } from '../../apps/stream-compute/src/config';
 import { decodeDetection } from '../../apps/stream-compute/src/service/decode';
 import { StreamComputeService } from '../../apps/stream-compute/src/service/service';
 import { ensureVerifiedTable, tableIdentifierOf } from '../../apps/stream-compute/src/service/tables';
-import { stackConnectionEnv, type TestRun } from '../../apps/stream-compute/test/support/stack';
+import type { TestRun } from '../../apps/stream-compute/test/support/stack';
 import { buildReference, buildScene, type Scene } from '../../tools/demo/src/scene';
 
 /** 25 stores × 2 cameras = 50 camera keys. */

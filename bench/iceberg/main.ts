@@ -30,7 +30,7 @@ import {
 import { PulsarAdmin, PulsarClient } from '@retail/pulsar';
 import { createLogger, loadConfig, Registry } from '@retail/runtime';
 import { arrowRecordBatchOf, avroCodecOf, DetectionEvent, icebergPartitionSpecOf, icebergSchemaOf } from '@retail/schema';
-import { stackEndpoints, trinoQuery } from '@retail/stack';
+import { stackConnectionEnv, stackEndpoints, trinoQuery } from '@retail/stack';
 import * as arrow from 'apache-arrow';
 import { detections } from './detections';
 import { icebergWriterConfigSchema } from '../../apps/iceberg-writer/src/config';
@@ -191,9 +191,7 @@ async function benchEndToEnd(namespacePrefix: string, rate: number, seconds: num
     env: {
       WRITER_TOPICS: topic,
       WRITER_TABLE_NAMESPACE_PREFIX: namespacePrefix,
-      PULSAR_SERVICE_URL: endpoints.pulsarServiceUrl,
-      CATALOG_URL: endpoints.catalogUrl,
-      S3_ENDPOINT: endpoints.s3Endpoint,
+      ...stackConnectionEnv(endpoints),
       WRITER_ID: 'bench',
       COMMIT_INTERVAL_MS: String(intervalMs),
     },

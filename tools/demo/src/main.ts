@@ -10,7 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { PulsarClient } from '@retail/pulsar';
 import { avroCodecOf, DetectionEvent } from '@retail/schema';
-import { REPO_ROOT, stackContext, stackEndpoints, trinoQuery, up, waitFor } from '@retail/stack';
+import { REPO_ROOT, stackConnectionEnv, stackContext, stackEndpoints, trinoQuery, up, waitFor } from '@retail/stack';
 import { provisionPulsar } from './provision';
 import { sqlStatements, writeReference } from './reference';
 import { buildScene, DEFAULT_SCENE } from './scene';
@@ -25,13 +25,7 @@ function startApp(app: (typeof APPS)[number], port: number): ChildProcess {
     cwd: REPO_ROOT,
     env: {
       ...process.env,
-      PULSAR_SERVICE_URL: endpoints.pulsarServiceUrl,
-      PULSAR_ADMIN_URL: endpoints.pulsarAdminUrl,
-      CATALOG_URL: endpoints.catalogUrl,
-      S3_ENDPOINT: endpoints.s3Endpoint,
-      S3_REGION: endpoints.s3Region,
-      S3_ACCESS_KEY_ID: endpoints.s3AccessKeyId,
-      S3_SECRET_ACCESS_KEY: endpoints.s3SecretAccessKey,
+      ...stackConnectionEnv(endpoints),
       HTTP_PORT: String(port),
       LOG_LEVEL: 'warn',
     },

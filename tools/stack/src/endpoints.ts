@@ -77,3 +77,19 @@ export function stackEndpoints(env: NodeJS.ProcessEnv = process.env): StackEndpo
     prometheusUrl: `http://${host}:${ports.prometheus}`,
   };
 }
+
+/**
+ * The services' connection settings (the env variables of `@retail/runtime`'s pulsar, catalog and
+ * S3 settings) pointing at the local stack: for tests, benches and the demo that start a service.
+ */
+export function stackConnectionEnv(endpoints: StackEndpoints = stackEndpoints()): Record<string, string> {
+  return {
+    PULSAR_SERVICE_URL: endpoints.pulsarServiceUrl,
+    PULSAR_ADMIN_URL: endpoints.pulsarAdminUrl,
+    CATALOG_URL: endpoints.catalogUrl,
+    S3_ENDPOINT: endpoints.s3Endpoint,
+    S3_REGION: endpoints.s3Region,
+    S3_ACCESS_KEY_ID: endpoints.s3AccessKeyId,
+    S3_SECRET_ACCESS_KEY: endpoints.s3SecretAccessKey,
+  };
+}

@@ -3,7 +3,7 @@ import { RestCatalog } from '@retail/iceberg';
 import { PulsarAdmin, PulsarClient, type Producer } from '@retail/pulsar';
 import { createLogger, loadConfig, Registry } from '@retail/runtime';
 // Tests only: the stack's address book and Trino helper.
-import { stackEndpoints } from '@retail/stack';
+import { stackConnectionEnv, stackEndpoints } from '@retail/stack';
 
 export { trinoCount, trinoRows, waitFor } from '@retail/stack';
 import { icebergWriterConfigSchema, type IcebergWriterConfig } from '../../src/config';
@@ -42,12 +42,7 @@ export async function createTestRun(prefix: string, partitions = 2): Promise<Tes
     trackEventsTopic,
     namespacePrefix,
     env: {
-      PULSAR_SERVICE_URL: endpoints.pulsarServiceUrl,
-      CATALOG_URL: endpoints.catalogUrl,
-      S3_ENDPOINT: endpoints.s3Endpoint,
-      S3_ACCESS_KEY_ID: endpoints.s3AccessKeyId,
-      S3_SECRET_ACCESS_KEY: endpoints.s3SecretAccessKey,
-      S3_REGION: endpoints.s3Region,
+      ...stackConnectionEnv(endpoints),
       WRITER_TOPICS: `${detectionsTopic},${trackEventsTopic}`,
       WRITER_TABLE_NAMESPACE_PREFIX: namespacePrefix,
       ICEBERG_WRITER_SUBSCRIPTION: 'iceberg-writer',

@@ -4,27 +4,15 @@ import { MessageId, PulsarAdmin, PulsarClient } from '@retail/pulsar';
 import { avroCodecOf, QueueAlert } from '@retail/schema';
 import { createLogger, loadConfig, Registry } from '@retail/runtime';
 // Tests only: the stack's address book and Trino helper.
-import { stackEndpoints, trinoQuery, trinoRows } from '@retail/stack';
+import { stackConnectionEnv, stackEndpoints, trinoQuery, trinoRows } from '@retail/stack';
 
-export { trinoCount, trinoRows, waitFor } from '@retail/stack';
+export { stackConnectionEnv, trinoCount, trinoRows, waitFor } from '@retail/stack';
 import { streamComputeConfigSchema } from '../../src/config';
 import { StreamComputeService } from '../../src/service/service';
 import { CAMERAS, STORES } from './scenario';
 
 export const endpoints = stackEndpoints();
 
-/** The service's connection settings pointing at the local stack (tests and the compute bench). */
-export function stackConnectionEnv(): Record<string, string> {
-  return {
-    PULSAR_SERVICE_URL: endpoints.pulsarServiceUrl,
-    PULSAR_ADMIN_URL: endpoints.pulsarAdminUrl,
-    CATALOG_URL: endpoints.catalogUrl,
-    S3_ENDPOINT: endpoints.s3Endpoint,
-    S3_ACCESS_KEY_ID: endpoints.s3AccessKeyId,
-    S3_SECRET_ACCESS_KEY: endpoints.s3SecretAccessKey,
-    S3_REGION: endpoints.s3Region,
-  };
-}
 
 export interface TestRun {
   id: string;
