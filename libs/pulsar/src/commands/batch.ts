@@ -162,8 +162,8 @@ export const AT_KEY_END = 4;
 export interface BatchLayout {
   count: number;
   offsets: Int32Array;
-  /** Per message: 1 if the broker's compaction left it out. */
-  compactedOut: Uint8Array;
+  /** Per message: 1 if the broker's compaction left it out; undefined when none was (the usual case). */
+  compactedOut: Uint8Array | undefined;
 }
 
 // Tags of the fields the scan looks at, computed once (the scan runs once per received message).
@@ -173,7 +173,7 @@ const TAG_COMPACTED_OUT = fieldTag(F_COMPACTED_OUT, WIRE_VARINT);
 
 export function scanBatch(payload: Uint8Array, count: number): BatchLayout {
   const offsets = new Int32Array(count * LAYOUT_STRIDE);
-  const compactedOut = new Uint8Array(count);
+  let compactedOut: Uint8Array | undefined;
   // One reader walks every message's metadata (repositioned per message, not re-created).
   const reader = new WireReader(payload, 0, 0);
   const length = payload.length;
@@ -199,7 +199,9 @@ export function scanBatch(payload: Uint8Array, count: number): BatchLayout {
           keyEnd = reader.skipLengthDelimited();
           keyStart = reader.fieldStart;
         } else if (tag === TAG_PAYLOAD_SIZE) payloadSize = reader.int32();
-        else if (tag === TAG_COMPACTED_OUT) compactedOut[i] = reader.int32() ? 1 : 0;
+        else if (tag === TAG_COMPACTED_OUT) {
+          if (reader.int32()) (compactedOut ??= new Uint8Array(count))[i] = 1;
+        }
         else reader.skip(tag & 7);
       }
       if (payloadSize < 0 || payloadSize > length - metaEnd) {

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { MessageId } from '../message-id';
 import { AckTracker } from './ack-tracker';
 
@@ -57,5 +58,23 @@ describe('AckTracker', () => {
     expect(tracker.individual(batchMsg(4n, 0))).toBeUndefined();
     tracker.clear();
     expect(tracker.individual(batchMsg(4n, 1))).toEqual(new MessageId(7n, 4n));
+  });
+
+  it('completes a large batch only with its last outstanding ack, whatever the order and duplicates', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 700 }).chain((size) => fc.tuple(fc.constant(size), fc.shuffledSubarray([...Array(size).keys()], { minLength: size, maxLength: size }), fc.array(fc.nat(size - 1), { maxLength: 20 }))), ([size, order, duplicates]) => {
+        const tracker = new AckTracker();
+        tracker.trackBatch(new MessageId(7n, 9n), [...Array(size).keys()], size);
+        const answers = order.map((index, i) => {
+          const answer = tracker.individual(batchMsg(9n, index, size));
+          // Acks of already acked messages in between change nothing.
+          if (i < order.length - 1) for (const d of duplicates) if (order.indexOf(d) <= i) expect(tracker.individual(batchMsg(9n, d, size))).toBeUndefined();
+          return answer;
+        });
+        expect(answers.slice(0, -1).every((a) => a === undefined)).toBe(true);
+        expect(answers.at(-1)).toEqual(new MessageId(7n, 9n));
+      }),
+      { numRuns: 40 },
+    );
   });
 });

@@ -7,8 +7,13 @@ const entryKey = (ledgerId: bigint, entryId: bigint) => `${ledgerId}:${entryId}`
  * hold a reference to it, so acking them costs no map lookup and no key string.
  */
 export class BatchAcks {
-  /** 1 at the index of a delivered message not yet acked. */
-  private readonly unacked: Uint8Array;
+  /**
+   * Bit i set: message i was delivered and is not acked yet. A bitset rather than a byte per
+   * message, so a batch of up to 512 messages needs no more than 64 bytes (V8 keeps typed arrays
+   * that small on the heap instead of allocating a backing store per batch).
+   */
+  private readonly unacked: Int32Array;
+  private readonly size: number;
   private outstanding = 0;
   /** Set once the batch is acked (or covered by a cumulative ack): further acks are no-ops. */
   done = false;
@@ -17,13 +22,17 @@ export class BatchAcks {
     readonly entry: MessageId,
     batchSize: number,
   ) {
-    this.unacked = new Uint8Array(batchSize);
+    this.size = batchSize;
+    this.unacked = new Int32Array((batchSize + 31) >>> 5);
   }
 
   /** Marks a message as delivered to the application. */
   track(index: number): void {
-    if (index < 0 || index >= this.unacked.length || this.unacked[index]) return;
-    this.unacked[index] = 1;
+    if (index < 0 || index >= this.size) return;
+    const bit = 1 << (index & 31);
+    const word = this.unacked[index >>> 5]!;
+    if (word & bit) return;
+    this.unacked[index >>> 5] = word | bit;
     this.outstanding++;
   }
 
@@ -33,8 +42,11 @@ export class BatchAcks {
 
   /** Records an ack; true when it was the last outstanding message of the batch. */
   ack(index: number): boolean {
-    if (this.done || !this.unacked[index]) return false;
-    this.unacked[index] = 0;
+    if (this.done || index < 0 || index >= this.size) return false;
+    const bit = 1 << (index & 31);
+    const word = this.unacked[index >>> 5]!;
+    if (!(word & bit)) return false;
+    this.unacked[index >>> 5] = word & ~bit;
     return --this.outstanding === 0;
   }
 }

@@ -77,6 +77,21 @@ describe('consumer against a scripted broker', () => {
     await consumer.close();
   });
 
+  it('receiveBatch takes what is buffered up to maxMessages, in order, acking through the messages it returns', async () => {
+    const { consumer, consumerId, socket } = await subscribe();
+    const payloads = ['a', 'b', 'c', 'd', 'e'];
+    broker.sendMessage(socket, consumerId, 11, meta(0, { numMessagesInBatch: 5 }), encodeBatch(payloads.map((d) => ({ payload: Buffer.from(d) }))));
+    const first = await consumer.receiveBatch(3, 1000);
+    await until(() => (consumer as unknown as { queue: { size: number } }).queue.size === 2);
+    const rest = await consumer.receiveBatch(10, 1000);
+    expect([first.map((m) => m.data.toString()), rest.map((m) => m.data.toString())]).toEqual([['a', 'b', 'c'], ['d', 'e']]);
+    expect(await consumer.receiveBatch(10, 20)).toEqual([]);
+    for (const m of [...first, ...rest]) consumer.acknowledge(m.messageId);
+    await until(() => acks().length === 1);
+    expect(acks()[0]).toMatchObject({ messageId: [{ ledgerId: '1', entryId: '11' }] });
+    await consumer.close();
+  });
+
   it('decodes batched message fields on access, numbering messages without a sequence id from the entry', async () => {
     const { consumer, consumerId, socket } = await subscribe();
     const batch = encodeBatch([

@@ -90,8 +90,8 @@ export class Consumer implements AsyncIterable<Message> {
   /** Waits for the next message (rejects with code Timeout after `timeoutMs`, if given). */
   async receive(timeoutMs?: number): Promise<Message> {
     if (this.closed) throw new PulsarClientError('AlreadyClosed', `consumer on ${this.topic} is closed`);
-    const { message, owner } = await this.queue.shift(timeoutMs);
-    owner.delivered(message);
+    const message = await this.queue.shift(timeoutMs);
+    message.entry.owner!.delivered(message);
     return message;
   }
 
@@ -110,13 +110,18 @@ export class Consumer implements AsyncIterable<Message> {
       if (error instanceof PulsarClientError && error.code === 'Timeout') return [];
       throw error;
     }
-    first.owner.delivered(first.message);
-    const batch = [first.message];
-    while (batch.length < maxMessages) {
+    // Sized once: the first message plus what is buffered, up to maxMessages.
+    const batch = new Array<Message>(Math.min(maxMessages, 1 + this.queue.size));
+    first.entry.owner!.delivered(first);
+    batch[0] = first;
+    for (let i = 1; i < batch.length; i++) {
       const next = this.queue.tryShift();
-      if (!next) break;
-      next.owner.delivered(next.message);
-      batch.push(next.message);
+      if (!next) {
+        batch.length = i;
+        break;
+      }
+      next.entry.owner!.delivered(next);
+      batch[i] = next;
     }
     return batch;
   }

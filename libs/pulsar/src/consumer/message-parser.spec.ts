@@ -94,6 +94,23 @@ describe('parseEntry: batched message keys', () => {
   });
 });
 
+describe('parseEntry: what is not delivered', () => {
+  it('skips messages compaction left out, and tracks only the delivered ones for acks', () => {
+    // Three messages; the middle one carries compacted_out (field 4) = true.
+    const single = (extra: number[]) => {
+      const metadata = Buffer.from([0x18, 0x01, ...extra]);
+      return Buffer.concat([Buffer.from([0, 0, 0, metadata.length]), metadata, Buffer.from('x')]);
+    };
+    const payload = Buffer.concat([single([]), single([0x20, 0x01]), single([0x20, 0x00])]);
+    const acks = new AckTracker();
+    const parsed = parseEntry(messageCommand(4), { metadata: entryMetadata(3), payload, checksumValid: true }, 't', 0, acks);
+    if (!parsed.ok) throw new Error(parsed.reason);
+    expect([parsed.messages.map((m) => m.messageId.batchIndex), parsed.skipped]).toEqual([[0, 2], 1]);
+    expect(acks.individual(parsed.messages[0]!.messageId)).toBeUndefined();
+    expect(acks.individual(parsed.messages[1]!.messageId)?.entryId).toBe(4n);
+  });
+});
+
 describe('parseEntry: malformed batches', () => {
   const valid = encodeBatch([{ payload: Buffer.from('abc'), partitionKey: 'k' }, { payload: Buffer.from('de') }]);
 

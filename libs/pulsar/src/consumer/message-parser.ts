@@ -6,6 +6,7 @@ import type { PayloadSection } from '../framing/frame';
 import { MessageId, messageIdFromWire } from '../message-id';
 import type { AckTracker } from './ack-tracker';
 import { ReceivedEntry, ReceivedMessage } from './message';
+import type { PartitionConsumer } from './partition-consumer';
 
 export type ParsedEntry =
   | { ok: true; entryId: MessageId; messages: ReceivedMessage[]; skipped: number; batchSize: number }
@@ -26,7 +27,7 @@ function inAckSet(ackSet: string[] | undefined, i: number): boolean {
  * Turns one CommandMessage + payload into application messages: verifies the checksum,
  * decompresses, unpacks batches, and drops batch entries the broker reports as acknowledged.
  * `skipBefore`, for readers, drops batch entries at or before a start position. Delivered
- * messages of a batch are registered with `acks`, and carry that registration.
+ * messages of a batch are registered with `acks`, and carry that registration and `owner`.
  */
 export function parseEntry(
   command: BaseCommand,
@@ -35,6 +36,7 @@ export function parseEntry(
   partition: number,
   acks: AckTracker,
   skipBefore?: { id: MessageId; inclusive: boolean },
+  owner?: PartitionConsumer,
 ): ParsedEntry {
   const cmd = command.message!;
   const entryId = messageIdFromWire(cmd.messageId, partition).entry();
@@ -56,7 +58,7 @@ export function parseEntry(
     if (skipBefore && !skipBefore.inclusive && !skipBefore.id.isBatched && sameEntry(skipBefore.id, entryId)) {
       return { ok: true, entryId, batchSize: 0, skipped: 1, messages: [] };
     }
-    const entry = new ReceivedEntry(topic, publishTime, redeliveryCount, meta, payload, undefined, undefined);
+    const entry = new ReceivedEntry(topic, publishTime, redeliveryCount, meta, payload, undefined, undefined, owner);
     const message = new ReceivedMessage(entryId, entry, -1);
     return { ok: true, entryId, batchSize: 0, skipped: 0, messages: [message] };
   }
@@ -68,7 +70,7 @@ export function parseEntry(
   }
   const batch = acks.startBatch(entryId, count);
   const { offsets, compactedOut } = layout;
-  const entry = new ReceivedEntry(topic, publishTime, redeliveryCount, meta, payload, offsets, batch);
+  const entry = new ReceivedEntry(topic, publishTime, redeliveryCount, meta, payload, offsets, batch, owner);
   const messages: ReceivedMessage[] = [];
   const { ledgerId, entryId: entryNumber } = entryId;
   const ackSet = cmd.ackSet?.length ? cmd.ackSet : undefined;
@@ -77,7 +79,7 @@ export function parseEntry(
     const before =
       skipBefore !== undefined && sameEntry(skipBefore.id, entryId) &&
       (skipBefore.inclusive ? index < skipBefore.id.batchIndex : index <= skipBefore.id.batchIndex);
-    if (compactedOut[index] || (ackSet && !inAckSet(ackSet, index)) || before) {
+    if (compactedOut?.[index] || (ackSet && !inAckSet(ackSet, index)) || before) {
       skipped++;
       continue;
     }

@@ -3,6 +3,7 @@ import type { KeyValue, MessageMetadata, U64 } from '../codec/wire-types';
 import { AT_DATA, AT_DATA_END, AT_KEY, AT_KEY_END, AT_METADATA, decodeSingleMetadata, LAYOUT_STRIDE } from '../commands/batch';
 import type { MessageId } from '../message-id';
 import type { BatchAcks } from './ack-tracker';
+import type { PartitionConsumer } from './partition-consumer';
 
 /** A received message. */
 export interface Message {
@@ -71,6 +72,7 @@ export class ReceivedEntry {
    * @param payload the entry's uncompressed payload
    * @param offsets where each message of a batch lies in `payload` (BatchLayout.offsets); undefined when not batched
    * @param acks ack state of the batch (undefined when not batched)
+   * @param owner the partition consumer that received it (acks and permits go through it)
    */
   constructor(
     readonly topic: string,
@@ -80,6 +82,7 @@ export class ReceivedEntry {
     readonly payload: Buffer,
     readonly offsets: Int32Array | undefined,
     readonly acks: BatchAcks | undefined,
+    readonly owner: PartitionConsumer | undefined,
   ) {
     // Batches carry their first message's key at the entry level too: the likely string for all of them.
     this.lastKey = metadata.partitionKey;

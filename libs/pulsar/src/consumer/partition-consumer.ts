@@ -30,7 +30,7 @@ import { ReconnectScheduler, type HandleState, type Reconnectable } from '../uti
 import { retryWithBackoff } from '../util/retry';
 import type { Tally } from '../metrics/client-metrics';
 import { AckTracker, type BatchAcks } from './ack-tracker';
-import type { Message } from './message';
+import type { Message, ReceivedMessage } from './message';
 import { parseEntry } from './message-parser';
 
 export type ConsumerState = HandleState;
@@ -47,11 +47,8 @@ export interface DeadLetterSink {
   send(message: { data: Uint8Array; key?: string; properties?: Record<string, string>; eventTime?: number }): Promise<unknown>;
 }
 
-/** A received message plus the partition consumer responsible for it. */
-export interface QueuedDelivery {
-  message: Message;
-  owner: PartitionConsumer;
-}
+/** What the receive queue holds: received messages, whose entry names the partition consumer responsible (`entry.owner`). */
+export type QueuedDelivery = ReceivedMessage;
 
 /**
  * Consumer of one topic or partition: subscribes, keeps flow-control permits topped up
@@ -234,7 +231,7 @@ export class PartitionConsumer implements ConsumerListener, Reconnectable {
       if (this.lastDelivered) skipBefore = { id: this.lastDelivered, inclusive: false };
       else if (this.options.startMessageId) skipBefore = { id: this.options.startMessageId, inclusive: this.options.startMessageIdInclusive ?? false };
     }
-    const parsed = parseEntry(command, payload, this.topic, this.partition, this.acks, skipBefore);
+    const parsed = parseEntry(command, payload, this.topic, this.partition, this.acks, skipBefore, this);
     if (!parsed.ok) {
       this.ctx.options.onWarning(`consumer on ${this.topic}: discarding entry ${parsed.entryId}: ${parsed.reason}`);
       this.sendValidationAck(parsed.entryId, parsed.validationError);
@@ -247,7 +244,8 @@ export class PartitionConsumer implements ConsumerListener, Reconnectable {
       for (const message of parsed.messages) void this.deadLetter(message);
       return;
     }
-    for (const message of parsed.messages) this.queue.push({ message, owner: this });
+    const messages = parsed.messages;
+    for (let i = 0; i < messages.length; i++) this.queue.push(messages[i]!);
   }
 
   onActiveConsumerChange(isActive: boolean): void {
@@ -366,7 +364,7 @@ export class PartitionConsumer implements ConsumerListener, Reconnectable {
   }
 
   private dropBuffered(): void {
-    this.queue.removeWhere((d) => d.owner === this);
+    this.queue.removeWhere((m) => m.entry.owner === this);
   }
 
   private returnPermits(count: number): void {
@@ -401,7 +399,7 @@ export class PartitionConsumer implements ConsumerListener, Reconnectable {
       this.connection.send(redeliverCommand(this.consumerId, [...due.values()].map((id) => messageIdToWire(id))));
     } else {
       // Exclusive/Failover rewind to the first unacked message: drop the local buffer to avoid duplicates.
-      const dropped = this.queue.removeWhere((d) => d.owner === this).length;
+      const dropped = this.queue.removeWhere((m) => m.entry.owner === this).length;
       this.connection.send(redeliverCommand(this.consumerId, []));
       this.returnPermits(dropped);
     }
