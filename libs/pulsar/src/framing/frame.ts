@@ -11,6 +11,7 @@
  * sequence of [singleMetadataSize:4][SingleMessageMetadata][payload] entries (see commands/batch.ts).
  */
 import { baseCommandCodec, messageMetadataCodec } from '../codec/codec';
+import { decodeEntryMetadata, decodeMessageCommand } from '../codec/received-entry-codec';
 import type { BaseCommand, MessageMetadata } from '../codec/wire-types';
 import { PulsarClientError } from '../errors';
 import { crc32c } from './crc32c';
@@ -69,7 +70,7 @@ function invalid(message: string, cause?: unknown): PulsarClientError {
  * Decodes one frame body: the bytes after totalSize (exactly totalSize of them). Throws a
  * PulsarClientError('InvalidFrame') for anything malformed.
  */
-export function decodeFrameBody(body: Uint8Array): Frame {
+export function decodeFrameBody(body: Buffer): Frame {
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   if (body.length < 4) throw invalid(`frame of ${body.length} bytes has no command size`);
   const commandSize = view.getUint32(0);
@@ -78,7 +79,8 @@ export function decodeFrameBody(body: Uint8Array): Frame {
   }
   let command: BaseCommand;
   try {
-    command = baseCommandCodec.decode(body.subarray(4, 4 + commandSize));
+    // Received entries (MESSAGE) by hand, everything else (and anything unusual) through protobufjs.
+    command = decodeMessageCommand(body, 4, 4 + commandSize) ?? baseCommandCodec.decode(body.subarray(4, 4 + commandSize));
   } catch (error) {
     throw invalid(`BaseCommand does not decode (${(error as Error).message})`, error);
   }
@@ -99,12 +101,14 @@ export function decodeFrameBody(body: Uint8Array): Frame {
   if (metadataSize > checksummed.length - 4) {
     throw invalid(`metadata size ${metadataSize} exceeds the ${checksummed.length - 4} bytes left`);
   }
-  const metadataBytes = checksummed.subarray(4, 4 + metadataSize);
+  const metadataStart = offset + 10;
   const payload = checksummed.subarray(4 + metadataSize);
   if (crc32c(checksummed) !== checksum) return { command, payload: { payload, checksumValid: false } };
   let metadata: MessageMetadata;
   try {
-    metadata = messageMetadataCodec.decode(metadataBytes);
+    metadata =
+      decodeEntryMetadata(body, metadataStart, metadataStart + metadataSize) ??
+      messageMetadataCodec.decode(body.subarray(metadataStart, metadataStart + metadataSize));
   } catch (error) {
     throw invalid(`MessageMetadata does not decode (${(error as Error).message})`, error);
   }
