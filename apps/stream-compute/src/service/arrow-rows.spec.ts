@@ -1,7 +1,8 @@
 // The contract's own fixtures (every field type; a sample of each output record): relative imports on purpose.
 /* eslint-disable @nx/enforce-module-boundaries */
+import fc from 'fast-check';
 import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
-import { arrowRecordBatchOf, DeadLetter, ItemCount, LateEvent, LineCrossing, QueueAlert, SilverDetection, ZoneDwell, type RecordType } from '@retail/schema';
+import { arrowRecordBatchOf, defineRecord, DeadLetter, field, ItemCount, LateEvent, LineCrossing, optional, QueueAlert, SilverDetection, t, ZoneDwell, type RecordType } from '@retail/schema';
 import { ALL_TYPES_ROWS, AllTypes } from '../../../../libs/schema/src/test-support/all-types';
 import {
   sampleItemCount,
@@ -48,5 +49,129 @@ describe('recordBatchOfRows 64-bit columns', () => {
     const batch = recordBatchOfRows(AllTypes as unknown as RecordType, rows as unknown as Record<string, unknown>[]);
     expect(Array.from({ length: values.length }, (_, i) => batch.getChild('big')!.get(i) as bigint)).toEqual(values.map((v) => BigInt(v)));
     expect(ipc(batch).equals(ipc(arrowRecordBatchOf(AllTypes, rows as never)))).toBe(true);
+  });
+});
+
+/** Nulls at every level: an optional struct holding a required struct, lists of strings and of structs. */
+const Nested = defineRecord({
+  name: 'NestedRows',
+  doc: 'Nested structs and lists, for the row builder.',
+  kind: 'gold',
+  version: 1,
+  table: { namespace: 'test', name: 'nested_rows' },
+  topic: 'persistent://test/test/nested-rows',
+  fields: {
+    id: field(1, t.string()),
+    note: optional(2, t.string()),
+    place: optional(
+      3,
+      t.struct({
+        label: field(10, t.string()),
+        code: optional(11, t.string()),
+        spot: field(12, t.struct({ x: field(13, t.double()), tags: field(14, t.list(15, t.string())) })),
+      }),
+    ),
+    tags: field(4, t.list(16, t.string())),
+    parts: optional(5, t.list(17, t.struct({ name: field(18, t.string()), size: optional(19, t.long()) }))),
+  },
+});
+const NESTED = Nested as unknown as RecordType;
+
+/** Shared string objects, as the reference join hands out (ASCII, accented, emoji, empty). */
+const POOL = ['Amsterdam Centraal', 'Zürich Ost', 'São Paulo — Praça', 'cam-01', '', '🛒 checkout', 'Ærø', 'x'];
+
+/** Strings as rows carry them: the same objects again and again, fresh copies of them, arbitrary text (lone surrogates too), long ids. */
+const text = fc.oneof(
+  { weight: 4, arbitrary: fc.constantFrom(...POOL) },
+  { weight: 1, arbitrary: fc.constantFrom(...POOL).map((s) => [...s].join('')) },
+  { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
+  { weight: 1, arbitrary: fc.string({ minLength: 100, maxLength: 3000 }) },
+);
+
+const nestedRow = fc.record({
+  id: text,
+  note: fc.option(text),
+  place: fc.option(fc.record({ label: text, code: fc.option(text), spot: fc.record({ x: fc.double({ noNaN: true }), tags: fc.array(text, { maxLength: 4 }) }) })),
+  tags: fc.array(text, { maxLength: 5 }),
+  parts: fc.option(fc.array(fc.record({ name: text, size: fc.option(fc.maxSafeInteger()) }), { maxLength: 3 })),
+});
+
+const allTypesRow = fc.record({
+  text,
+  small: fc.integer(),
+  big: fc.maxSafeInteger(),
+  single: fc.float({ noNaN: true }),
+  wide: fc.double({ noNaN: true }),
+  flag: fc.boolean(),
+  at: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+  day: fc.integer({ min: -100_000, max: 100_000 }),
+  bytes: fc.uint8Array({ maxLength: 40 }),
+  maybe: fc.option(fc.record({ n: fc.integer() })),
+  numbers: fc.option(fc.array(fc.maxSafeInteger(), { maxLength: 6 })),
+});
+
+const sameAsContract = (record: RecordType, rows: object[]): boolean => ipc(recordBatchOfRows(record, rows as Record<string, unknown>[])).equals(ipc(arrowRecordBatchOf(record, rows as never)));
+
+describe('recordBatchOfRows matches the contract builder on generated rows', () => {
+  // Batches one after another on the same record: each sizes its buffers from the last one, so these also cover growing past a guess.
+  it('nested structs and lists, nulls at every level, any strings', () => {
+    fc.assert(fc.property(fc.array(nestedRow, { maxLength: 40 }), (rows) => sameAsContract(NESTED, rows)));
+  });
+
+  it('every field type', () => {
+    fc.assert(fc.property(fc.array(allTypesRow, { maxLength: 40 }), (rows) => sameAsContract(AllTypes as unknown as RecordType, rows)));
+  });
+});
+
+describe('recordBatchOfRows strings and sizes', () => {
+  const nested = (id: string, overrides: object = {}) => ({ id, note: null, place: null, tags: [], parts: null, ...overrides });
+
+  it('writes long ids and many list elements after a small batch sized its buffers', () => {
+    expect(sameAsContract(NESTED, [nested('a')])).toBe(true);
+    const rows = Array.from({ length: 3000 }, (_, i) => nested(`detection-${i}-${'x'.repeat(i % 500)}`, { tags: POOL.slice(0, i % POOL.length), parts: [{ name: POOL[i % POOL.length]!, size: i }] }));
+    expect(sameAsContract(NESTED, rows)).toBe(true);
+    expect(sameAsContract(NESTED, rows.slice(0, 2))).toBe(true);
+  });
+
+  it('keeps the null bits of list elements when their column outgrows the last batch\'s size', () => {
+    expect(sameAsContract(NESTED, Array.from({ length: 40 }, (_, i) => nested(`r${i}`)))).toBe(true);
+    const parts = (i: number) => [0, 1, 2, 3].map((k) => ({ name: `p${k}`, size: (i + k) % 3 === 0 ? null : k }));
+    expect(sameAsContract(NESTED, Array.from({ length: 40 }, (_, i) => nested(`r${i}`, { parts: parts(i) })))).toBe(true);
+  });
+
+  it('repeats a non-ASCII value, fresh copies of it and the same object, with the right bytes and offsets', () => {
+    const fresh = () => ['Zür', 'ich'].join('');
+    const rows = [nested('Zürich'), nested(fresh()), nested('a'), nested(fresh()), nested(''), nested('Zürich'), nested('€'), nested('Zürich')];
+    const batch = recordBatchOfRows(NESTED, rows);
+    expect(Array.from({ length: rows.length }, (_, i) => batch.getChild('id')!.get(i) as string)).toEqual(rows.map((r) => r.id));
+    expect(sameAsContract(NESTED, rows)).toBe(true);
+  });
+
+  it('empty lists, empty strings and null structs make no elements', () => {
+    const rows = [nested('', { tags: [], parts: [] }), nested('b', { place: null, parts: null }), nested('', { place: { label: '', code: null, spot: { x: 0, tags: [] } } })];
+    const batch = recordBatchOfRows(NESTED, rows);
+    expect(batch.getChild('tags')!.get(0)!.length).toBe(0);
+    expect(batch.getChild('place')!.get(1)).toBeNull();
+    expect(sameAsContract(NESTED, rows)).toBe(true);
+  });
+});
+
+describe('recordBatchOfRows refuses missing required values, naming the path and the row', () => {
+  const valid = () => ({ id: 'a', note: null, place: { label: 'l', code: null, spot: { x: 1, tags: ['t'] } }, tags: ['u'], parts: [{ name: 'p', size: null }] });
+  const refused = (row: object, rowIndex = 1) => () => recordBatchOfRows(NESTED, [valid(), ...Array(rowIndex - 1).fill(valid()), row] as Record<string, unknown>[]);
+
+  it.each([
+    ['a top-level value', { ...valid(), id: null }, /^id: required but null in row 1$/],
+    ['a struct field', { ...valid(), place: { ...valid().place, label: undefined } }, /^place\.label: required but null in row 1$/],
+    ['a struct in a struct', { ...valid(), place: { ...valid().place, spot: null } }, /^place\.spot: required but null in row 1$/],
+    ['a list in a struct', { ...valid(), place: { ...valid().place, spot: { x: 1, tags: null } } }, /^place\.spot\.tags: required but null in row 1$/],
+    ['a list element', { ...valid(), tags: ['a', null] }, /^tags\[\]: required but null in row 1$/],
+    ['a field of a list element', { ...valid(), parts: [{ name: null, size: 1 }] }, /^parts\[\]\.name: required but null in row 1$/],
+  ])('%s', (_name, row, message) => {
+    expect(refused(row)).toThrow(expect.objectContaining({ code: 'INVALID_ROW', message: expect.stringMatching(message) }));
+  });
+
+  it('takes the required fields of a null struct as null, not missing', () => {
+    expect(sameAsContract(NESTED, [{ ...valid(), place: null }, valid()])).toBe(true);
   });
 });

@@ -1,0 +1,139 @@
+// Microbenchmark: stream-compute's recordBatchOfRows (contract rows → one Arrow RecordBatch) on one
+// commit cycle's worth of silver.detections rows, against @retail/schema's arrowRecordBatchOf (the
+// contract's straightforward builder, which the service's builder must match byte for byte).
+//
+// Rows are realistic: tools/demo's scene (25 stores × 2 cameras), each detection encoded to Avro and
+// decoded again as the service receives it (so ids, camera and item names are fresh strings per row),
+// then joined by the silver operator (store and camera attributes: the same string objects per row).
+//
+// Run: flock /tmp/retail-bench.lock npx tsx bench/compute/arrow-rows.ts [--rows 50000] [--rounds 20] [--non-ascii] [--baseline <module>]
+// --non-ascii: store names and cities with accented letters (the scene's are ASCII).
+// --baseline: another module exporting recordBatchOfRows (e.g. an older arrow-rows.ts copied next to
+// this file) is measured in the same run. Figures are CPU time per row (user + system) of this
+// process, medians over the rounds, and GC pause time per round (a proxy for the garbage made).
+
+// The benchmark measures stream-compute's own code, which no library exports: relative imports on purpose.
+/* eslint-disable @nx/enforce-module-boundaries */
+import path from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
+import { arrowRecordBatchOf, avroCodecOf, DetectionEvent, SilverDetection, type RecordType } from '@retail/schema';
+import { ReferenceTables } from '../../apps/stream-compute/src/operators/reference-join';
+import { silverDetectionOf } from '../../apps/stream-compute/src/operators/silver';
+import { recordBatchOfRows } from '../../apps/stream-compute/src/service/arrow-rows';
+import { buildScene, DEFAULT_SCENE } from '../../tools/demo/src/scene';
+
+type Row = Record<string, unknown>;
+type Builder = (record: RecordType, rows: readonly Row[]) => RecordBatch;
+
+const SCENE = { ...DEFAULT_SCENE, stores: 25, fps: 10, shoppersPerMinute: 40 };
+const WARM_UP_ROUNDS = 5;
+
+function argument(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : undefined;
+}
+
+function count(name: string, fallback: number): number {
+  const text = argument(name);
+  const value = text === undefined ? fallback : Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number, got ${text}`);
+  return value;
+}
+
+/**
+ * `rows` silver rows as the service makes them: Avro-decoded detections joined with the reference
+ * tables. `nonAscii`: store names and cities with accented letters (UTF-8 of more than one byte).
+ */
+function silverRows(rows: number, nonAscii: boolean): Row[] {
+  let durationS = 60;
+  let scene = buildScene({ ...SCENE, durationS });
+  while (scene.detections.length < rows) scene = buildScene({ ...SCENE, durationS: (durationS *= 2) });
+  const stores = nonAscii ? scene.stores.map((store) => ({ ...store, name: `${store.name} · Praça do Comércio`, city: `${store.city} (Região Sul)` })) : scene.stores;
+  const tables = new ReferenceTables(stores, scene.cameras);
+  const codec = avroCodecOf(DetectionEvent);
+  return scene.detections.slice(0, rows).map((detection) => {
+    const decoded = codec.decode(codec.encode(detection));
+    if (!decoded.ok) throw new Error('a scene detection did not survive the Avro round trip');
+    const event = decoded.value;
+    return silverDetectionOf(event, tables.store(event.store_id)!, tables.camera(event.camera_id)!) as unknown as Row;
+  });
+}
+
+const ipc = (batch: RecordBatch) => Buffer.from(tableToIPC(new Table(batch.schema, [batch]), 'stream'));
+
+let gcMs = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) gcMs += entry.duration;
+}).observe({ entryTypes: ['gc'] });
+
+interface Figures {
+  /** CPU time of the process (all its threads, so GC helpers too) per row. */
+  cpuMicrosPerRow: number;
+  /** Elapsed time per row: the main thread's share when the machine is otherwise idle. */
+  wallMicrosPerRow: number;
+  gcMsPerRound: number;
+}
+
+const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+// A full GC before each builder's rounds, so none of them pays for the garbage of the one before.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+/** GC entries reach the observer on a later turn of the event loop. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+async function measure(build: Builder, record: RecordType, rows: readonly Row[], rounds: number): Promise<Figures> {
+  for (let r = 0; r < WARM_UP_ROUNDS; r++) build(record, rows);
+  collectGarbage();
+  await settle();
+  const cpuRounds: number[] = [];
+  const wallRounds: number[] = [];
+  const gcBefore = gcMs;
+  for (let r = 0; r < rounds; r++) {
+    const started = process.hrtime.bigint();
+    const cpuStarted = process.cpuUsage();
+    build(record, rows);
+    const cpu = process.cpuUsage(cpuStarted);
+    wallRounds.push(Number(process.hrtime.bigint() - started) / 1000);
+    cpuRounds.push(cpu.user + cpu.system);
+  }
+  await settle();
+  return { cpuMicrosPerRow: median(cpuRounds) / rows.length, wallMicrosPerRow: median(wallRounds) / rows.length, gcMsPerRound: (gcMs - gcBefore) / rounds };
+}
+
+async function main(): Promise<void> {
+  const rowCount = count('rows', 50_000);
+  const rounds = count('rounds', 20);
+  const record = SilverDetection as unknown as RecordType;
+  const nonAscii = process.argv.includes('--non-ascii');
+  const rows = silverRows(rowCount, nonAscii);
+  const builders: [string, Builder][] = [['stream-compute recordBatchOfRows', recordBatchOfRows]];
+  const baseline = argument('baseline');
+  if (baseline !== undefined) {
+    const module = (await import(path.resolve(baseline))) as { recordBatchOfRows: Builder };
+    builders.unshift([`baseline ${path.basename(baseline)}`, module.recordBatchOfRows]);
+  }
+  builders.push(['@retail/schema arrowRecordBatchOf', arrowRecordBatchOf as unknown as Builder]);
+
+  // Only a builder that makes the contract's exact bytes is worth timing.
+  const expected = ipc(arrowRecordBatchOf(record, rows as never));
+  for (const [label, build] of builders) if (!ipc(build(record, rows)).equals(expected)) throw new Error(`${label}: its batch differs from arrowRecordBatchOf's`);
+
+  console.log(`silver.detections → Arrow RecordBatch: ${rows.length.toLocaleString('en-US')} rows${nonAscii ? ' (non-ASCII store names and cities)' : ''}, ${rounds} rounds (medians)`);
+  const results: Record<string, number> = {};
+  for (const [label, build] of builders) {
+    const { cpuMicrosPerRow, wallMicrosPerRow, gcMsPerRound } = await measure(build, record, rows, rounds);
+    results[label] = Number(cpuMicrosPerRow.toFixed(3));
+    const perBatch = (micros: number) => `${((micros * rows.length) / 1000).toFixed(1).padStart(6)} ms/batch`;
+    console.log(
+      `${label.padEnd(40)} CPU ${cpuMicrosPerRow.toFixed(3).padStart(6)} µs/row ${perBatch(cpuMicrosPerRow)}   ` +
+        `elapsed ${wallMicrosPerRow.toFixed(3).padStart(6)} µs/row ${perBatch(wallMicrosPerRow)}   GC pauses ${gcMsPerRound.toFixed(1).padStart(5)} ms/round`,
+    );
+  }
+  console.log(JSON.stringify({ suite: 'compute-arrow-rows', unit: 'µs/row', rows: rows.length, ...results }));
+}
+
+void main();
