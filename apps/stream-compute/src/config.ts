@@ -94,6 +94,8 @@ export const streamComputeConfigSchema = defineServiceConfig(
       ttlMs: setting(configTypes.durationMs().default(DEFAULT_DEDUP_TTL_MS), { env: 'DEDUP_TTL_MS' }),
       /** Per camera (each camera has its own operator state). */
       maxEntries: setting(z.int().positive().optional(), { env: 'DEDUP_MAX_ENTRIES' }),
+      /** Stored dedup deltas (older cycle files) a camera's state may refer to before it is written whole again; 1: always whole. */
+      maxSegments: setting(z.int().positive().optional(), { env: 'DEDUP_MAX_SEGMENTS' }),
     }),
     quality: z.object({
       checks: z.object({

@@ -101,7 +101,7 @@ export function normaliseComputeOptions(input: ComputeOptionsInput = {}): Comput
   integer('window.allowedLatenessMs', 'ALLOWED_LATENESS_MS', options.window.allowedLatenessMs, 0);
   integer('dedup.ttlMs', 'DEDUP_TTL_MS', options.dedup.ttlMs, 1);
   integer('dedup.maxEntries', null, options.dedup.maxEntries, 1);
-  integer('dedup.maxSegments', null, options.dedup.maxSegments, 1);
+  integer('dedup.maxSegments', 'DEDUP_MAX_SEGMENTS', options.dedup.maxSegments, 1);
   integer('quality.maxPublishDelayMs', null, options.quality.maxPublishDelayMs, 0);
   integer('quality.maxNegativeSkewMs', null, options.quality.maxNegativeSkewMs, 0);
   integer('patterns.trackLostAfterMs', null, options.patterns.trackLostAfterMs, 1);

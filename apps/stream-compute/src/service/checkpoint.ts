@@ -11,17 +11,22 @@ import { StreamComputeServiceError } from './errors';
 
 /**
  * Per camera: [position = id of the newest message whose effect is committed (its partition
- * included), index into `files` of its state, version]. The version counts the commits of the
- * camera's state: it moves with the state between instances and grows by one with every commit
- * that changes it (a message, or a window fired by time alone). Absent in older checkpoints (0).
+ * included), index into `files` of its state, version, chain start]. The version counts the
+ * commits of the camera's state: it moves with the state between instances and grows by one with
+ * every commit that changes it (a message, or a window fired by time alone). Absent in older
+ * checkpoints (0). The chain start is the oldest cycle whose file (of the same writer as the state
+ * file) holds a dedup delta the state refers to (incremental dedup state); absent: none older
+ * than the state file.
  */
-export type CameraEntry = [position: string, file: number, version?: number];
+export type CameraEntry = [position: string, file: number, version?: number, chainFrom?: number];
 
 /** A camera's committed entry, resolved. */
 export interface CameraCommit {
   position: string;
   file: string;
   version: number;
+  /** See CameraEntry: cycle files of the state file's writer from this cycle on may hold parts of the state. */
+  chainFrom?: number;
 }
 
 /** What a writer's state of a camera derives from: the ordering key of committed camera entries. */
@@ -107,18 +112,19 @@ export function stateCheckpointOf(
   subscription: string,
   cycle: number,
   cycleFile: string,
-  cameras: ReadonlyMap<string, { position: string; file: string; version?: number }>,
+  cameras: ReadonlyMap<string, { position: string; file: string; version?: number; chainFrom?: number }>,
 ): StateCheckpoint {
   const files: string[] = [];
   const indexOf = new Map<string, number>();
   const entries: Record<string, CameraEntry> = {};
-  for (const [camera, { position, file, version }] of [...cameras].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const [camera, { position, file, version, chainFrom }] of [...cameras].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     let index = indexOf.get(file);
     if (index === undefined) {
       index = files.push(file) - 1;
       indexOf.set(file, index);
     }
-    entries[camera] = version === undefined || version === 0 ? [position, index] : [position, index, version];
+    if (chainFrom !== undefined) entries[camera] = [position, index, version ?? 0, chainFrom];
+    else entries[camera] = version === undefined || version === 0 ? [position, index] : [position, index, version];
   }
   return { kind: 'state', subscription, cycle, cycleFile, files, cameras: entries };
 }
@@ -129,7 +135,8 @@ export function cameraEntryOf(checkpoint: StateCheckpoint, camera: string): Came
   if (entry === undefined) return undefined;
   const file = checkpoint.files[entry[1]];
   if (file === undefined) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `checkpoint cycle ${checkpoint.cycle} names file #${entry[1]} for camera ${camera}, but has ${checkpoint.files.length} files`);
-  return { position: entry[0], file, version: entry[2] ?? 0 };
+  const chainFrom = entry[3];
+  return Number.isSafeInteger(chainFrom) ? { position: entry[0], file, version: entry[2] ?? 0, chainFrom } : { position: entry[0], file, version: entry[2] ?? 0 };
 }
 
 /** The newest state checkpoint of every writer id of the subscription on the checkpoint table. */

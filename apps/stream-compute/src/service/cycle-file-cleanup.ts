@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import type { S3FileIOOptions } from '@retail/iceberg';
-import type { StateCheckpoint } from './checkpoint';
+import { cameraEntryOf, type StateCheckpoint } from './checkpoint';
 import { cycleOfFileName } from './cycle-file';
 
 /*
@@ -30,14 +30,32 @@ export function referencedCycleFiles(checkpoints: Iterable<StateCheckpoint>): Se
 }
 
 /**
- * The files of one writer's folder that can go: named like a cycle file, referenced by no newest
- * checkpoint, and of a cycle no later than the writer's committed one (a file of a later cycle
- * may belong to a commit still under way, e.g. a fenced zombie's, and is left for a later pass).
+ * The oldest cycle of the writer whose folder is `directory` that some newest checkpoint's camera
+ * state still depends on through its incremental dedup chain (undefined: none). A camera's chain
+ * lives in its state file's writer folder, from `chainFrom` to the state file.
  */
-export function cycleFilesToDelete(listed: readonly string[], keep: ReadonlySet<string>, committedCycle: number): string[] {
+export function oldestChainedCycle(checkpoints: Iterable<StateCheckpoint>, directory: string): number | undefined {
+  let oldest: number | undefined;
+  for (const checkpoint of checkpoints) {
+    for (const camera of Object.keys(checkpoint.cameras)) {
+      const entry = cameraEntryOf(checkpoint, camera)!;
+      if (entry.chainFrom === undefined || !entry.file.startsWith(directory)) continue;
+      oldest = oldest === undefined ? entry.chainFrom : Math.min(oldest, entry.chainFrom);
+    }
+  }
+  return oldest;
+}
+
+/**
+ * The files of one writer's folder that can go: named like a cycle file, referenced by no newest
+ * checkpoint, older than every dedup chain (`chainedFrom`, see oldestChainedCycle), and of a cycle
+ * no later than the writer's committed one (a file of a later cycle may belong to a commit still
+ * under way, e.g. a fenced zombie's, and is left for a later pass).
+ */
+export function cycleFilesToDelete(listed: readonly string[], keep: ReadonlySet<string>, committedCycle: number, chainedFrom?: number): string[] {
   return listed.filter((location) => {
     const cycle = cycleOfFileName(location);
-    return cycle !== undefined && cycle <= committedCycle && !keep.has(location);
+    return cycle !== undefined && cycle <= committedCycle && (chainedFrom === undefined || cycle < chainedFrom) && !keep.has(location);
   });
 }
 

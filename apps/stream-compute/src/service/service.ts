@@ -16,7 +16,16 @@ import { catalogAuthOf, type Logger, type Registry } from '@retail/runtime';
 import { Camera, Store, type QueueAlert, type RecordType } from '@retail/schema';
 import type { RecordBatch } from 'apache-arrow';
 import type { StreamComputeConfig } from '../config';
-import { ComputePipeline, normaliseComputeOptions, ReferenceTables, type ComputeOptions, type RejectedDetectionSource } from '../operators';
+import {
+  ComputePipeline,
+  dedupRefsOf,
+  normaliseComputeOptions,
+  ReferenceTables,
+  type ComputeOptions,
+  type DedupIds,
+  type PipelineSnapshot,
+  type RejectedDetectionSource,
+} from '../operators';
 import { AlertPublisher, ensureAlertDeduplication } from './alerts';
 import {
   appliedCycle,
@@ -35,9 +44,9 @@ import {
   type StateCheckpoint,
 } from './checkpoint';
 import { computeOptionsOf } from './compute-options';
-import { CYCLE_FILE_VERSION, cycleFileDirectory, cycleFileLocation, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
+import { CYCLE_FILE_VERSION, cycleFileDirectory, cycleFileLocation, cycleOfFileName, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
 import { recordBatchOfRows } from './arrow-rows';
-import { cycleFilesToDelete, folderListerFor, referencedCycleFiles, type FolderLister } from './cycle-file-cleanup';
+import { cycleFilesToDelete, folderListerFor, oldestChainedCycle, referencedCycleFiles, type FolderLister } from './cycle-file-cleanup';
 import { decodeDetection, SERVICE_NAME } from './decode';
 import { StreamComputeServiceError } from './errors';
 import { createComputeMetrics, type ComputeMetrics } from './metrics';
@@ -423,9 +432,10 @@ export class StreamComputeService {
   private async cleanupCycleFiles(): Promise<void> {
     if (this.lister === undefined || this.cycleNumber < 0) return;
     const metadata = (await this.catalog.loadTable(this.checkpointSink.identifier)).metadata;
-    const keep = referencedCycleFiles(stateCheckpointsByWriter(metadata, this.subscription).values());
-    const listed = await this.lister.list(cycleFileDirectory(this.stateBase, this.subscription, this.writerId));
-    const doomed = cycleFilesToDelete(listed, keep, this.cycleNumber);
+    const checkpoints = [...stateCheckpointsByWriter(metadata, this.subscription).values()];
+    const directory = cycleFileDirectory(this.stateBase, this.subscription, this.writerId);
+    const listed = await this.lister.list(directory);
+    const doomed = cycleFilesToDelete(listed, referencedCycleFiles(checkpoints), this.cycleNumber, oldestChainedCycle(checkpoints, directory));
     for (const location of doomed) {
       await this.io.delete(location);
       this.cycleFiles.delete(location);
@@ -463,15 +473,25 @@ export class StreamComputeService {
     if (missing.length === 0) return;
     const metadata = await this.retryValue(async () => (await this.catalog.loadTable(this.checkpointSink.identifier)).metadata);
     const checkpoints = stateCheckpointsByWriter(metadata, this.subscription);
+    // Files read for this adoption: the cameras' state files and the older files their dedup deltas are in (each read once).
+    const files = new Map<string, CycleFile>();
+    const fileAt = async (location: string) => {
+      let file = files.get(location);
+      if (file === undefined) files.set(location, (file = await this.retryValue(() => this.readCycleFile(location))));
+      return file;
+    };
     for (const camera of missing) {
       const found = newestCameraSource(checkpoints, camera);
       const pipeline = new ComputePipeline(this.computeOptions, this.outputs, this.reference);
       if (found) {
-        const file = await this.retryValue(() => this.readCycleFile(found.file));
-        const snapshot = file.cameras[camera];
+        const snapshot = (await fileAt(found.file)).cameras[camera];
         if (!snapshot) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `checkpoint of ${found.writerId} cycle ${found.checkpoint.cycle} points camera ${camera} at ${found.file}, which lacks its state`);
-        pipeline.restore(snapshot);
-        this.entries.set(camera, { position: found.position, file: found.file, version: found.version });
+        const deltas = new Map<string, DedupIds | undefined>();
+        for (const ref of dedupRefsOf(snapshot)) deltas.set(ref, storedDedupDelta((await fileAt(ref)).cameras[camera]));
+        pipeline.restore(snapshot, (ref) => deltas.get(ref), found.file);
+        // Another writer's files are cleaned up by that writer: this one's next commit of the camera stores its dedup state whole.
+        if (found.writerId !== this.writerId) pipeline.requireFullSnapshot();
+        this.entries.set(camera, { position: found.position, file: found.file, version: found.version, ...(found.chainFrom !== undefined ? { chainFrom: found.chainFrom } : {}) });
       }
       if (this.live.has(camera)) continue; // adopted meanwhile (only one consume loop runs; defensive)
       const committed = found === undefined ? undefined : MessageId.fromString(found.position);
@@ -679,12 +699,13 @@ export class StreamComputeService {
     // 1. State and position of the cameras this cycle changed, taken now (synchronously, before
     //    any later message: processing goes on while the cycle commits).
     const cameras: CycleFile['cameras'] = {};
-    const positions = new Map<string, { id: MessageId; version: number }>();
+    const positions = new Map<string, { id: MessageId; version: number; chainFrom: number | undefined; pipeline: ComputePipeline }>();
     for (const camera of cycle.dirty) {
       const state = this.live.get(camera);
       if (state === undefined || state.position === undefined) continue;
-      cameras[camera] = state.pipeline.snapshot();
-      positions.set(camera, { id: state.position, version: state.version + 1 });
+      const snapshot = state.pipeline.snapshot();
+      cameras[camera] = snapshot;
+      positions.set(camera, { id: state.position, version: state.version + 1, chainFrom: chainStartOf(snapshot), pipeline: state.pipeline });
     }
     // Each table's rows become an Arrow batch once: the cycle file and the table writer share it.
     const batches = new Map<OutputName, RecordBatch>();
@@ -710,7 +731,9 @@ export class StreamComputeService {
 
     // 2. The atomic point: checkpoint table rows + positions + state file references.
     const entries = new Map(this.entries);
-    for (const [camera, { id, version }] of positions) entries.set(camera, { position: id.toString(), file: location, version });
+    for (const [camera, { id, version, chainFrom }] of positions) {
+      entries.set(camera, { position: id.toString(), file: location, version, ...(chainFrom !== undefined ? { chainFrom } : {}) });
+    }
     const checkpoint = stateCheckpointOf(this.subscription, n, location, entries);
     const known = new Map([...cycle.dirty].map((camera) => [camera, baseOf(this.live.get(camera))]));
     const checkpointBatch = batches.get(CHECKPOINT_OUTPUT);
@@ -727,8 +750,10 @@ export class StreamComputeService {
     );
     this.cycleNumber = n;
     this.entries = entries;
-    for (const [camera, { id, version }] of positions) {
+    for (const [camera, { id, version, pipeline }] of positions) {
       const state = this.live.get(camera);
+      // The dedup delta of the snapshot is stored: later snapshots refer to it (unless the state was replaced meanwhile).
+      if (state?.pipeline === pipeline) pipeline.persisted(location);
       if (state) {
         state.known = id;
         state.version = version;
@@ -879,6 +904,26 @@ export class StreamComputeService {
 export function defaultStateBase(warehouse: string, namespacePrefix: string): string {
   const root = `${warehouse.endsWith('/') ? warehouse : `${warehouse}/`}checkpoints/stream-compute/`;
   return namespacePrefix === '' ? root : `${root}${namespacePrefix.replace(/_+$/, '')}/`;
+}
+
+/**
+ * The oldest cycle whose file holds a dedup delta `snapshot` refers to (undefined: none; its own
+ * delta is in the file it goes to). Refs are this writer's files: a camera adopted from another
+ * writer is committed with its dedup state whole first.
+ */
+function chainStartOf(snapshot: PipelineSnapshot): number | undefined {
+  let oldest: number | undefined;
+  for (const ref of dedupRefsOf(snapshot)) {
+    const cycle = cycleOfFileName(ref);
+    if (cycle !== undefined) oldest = oldest === undefined ? cycle : Math.min(oldest, cycle);
+  }
+  return oldest;
+}
+
+/** `dedup.delta` of a camera's snapshot in a cycle file (the part later snapshots refer to); undefined when absent. */
+function storedDedupDelta(snapshot: PipelineSnapshot | undefined): DedupIds | undefined {
+  const dedup = snapshot?.dedup as { delta?: DedupIds } | undefined;
+  return dedup?.delta;
 }
 
 /** The committed state a live camera's state derives from (undefined: none). */
