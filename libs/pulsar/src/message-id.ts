@@ -69,6 +69,14 @@ export class MessageId {
     return this.compareTo(other) === 0;
   }
 
+  /**
+   * @internal The message at `batchIndex` of this entry's batch of `batchSize` (the consumer builds
+   * every received id this way: a method, so the hot path references no module binding).
+   */
+  inBatch(batchIndex: number, batchSize: number): MessageId {
+    return new MessageId(this.ledgerId, this.entryId, this.partition, batchIndex, batchSize);
+  }
+
   /** The same message id without batch information: what the broker tracks. */
   entry(): MessageId {
     return new MessageId(this.ledgerId, this.entryId, this.partition);

@@ -144,26 +144,55 @@ export function encodeBatch(messages: readonly OutgoingBatchMessage[]): Buffer {
 }
 
 /** Slots per message in BatchLayout.offsets. */
-export const LAYOUT_STRIDE = 5;
-export const AT_METADATA = 0;
-export const AT_DATA = 1;
-export const AT_DATA_END = 2;
-export const AT_KEY = 3;
-export const AT_KEY_END = 4;
+const LAYOUT_STRIDE = 5;
+const AT_METADATA = 0;
+const AT_DATA = 1;
+const AT_DATA_END = 2;
+const AT_KEY = 3;
+const AT_KEY_END = 4;
 
 /**
- * Where each message of a batch sits in its payload: for message i, at `i * LAYOUT_STRIDE` +
- * AT_METADATA where its metadata starts, AT_DATA where its payload starts (the metadata ends there),
- * AT_DATA_END where its payload ends, and AT_KEY / AT_KEY_END the bytes of its partition key (-1
- * when it has none). Scanning reads only the fields needed to walk the batch and the key every
- * Key_Shared consumer reads; everything else is decoded when the application asks
- * (`decodeSingleMetadata`).
+ * Where each message of a batch sits in its payload: its metadata, its payload (the metadata ends
+ * where it starts) and the bytes of its partition key (-1 when it has none). Scanning reads only
+ * the fields needed to walk the batch and the key every Key_Shared consumer reads; everything else
+ * is decoded when the application asks (`decodeSingleMetadata`). Accessors are methods so that
+ * per-message reads are plain calls on the instance (no module bindings in the hot path; tsx
+ * compiles those to getter calls).
  */
-export interface BatchLayout {
-  count: number;
-  offsets: Int32Array;
-  /** Per message: 1 if the broker's compaction left it out; undefined when none was (the usual case). */
-  compactedOut: Uint8Array | undefined;
+export class BatchLayout {
+  constructor(
+    readonly count: number,
+    /** Per message i, from i * LAYOUT_STRIDE: metadata start, data start, data end, key start, key end. */
+    private readonly offsets: Int32Array,
+    /** Per message: 1 if the broker's compaction left it out; undefined when none was (the usual case). */
+    private readonly compacted: Uint8Array | undefined,
+  ) {}
+
+  metadataStart(index: number): number {
+    return this.offsets[index * LAYOUT_STRIDE + AT_METADATA]!;
+  }
+
+  /** Where the message's payload starts (and its metadata ends). */
+  dataStart(index: number): number {
+    return this.offsets[index * LAYOUT_STRIDE + AT_DATA]!;
+  }
+
+  dataEnd(index: number): number {
+    return this.offsets[index * LAYOUT_STRIDE + AT_DATA_END]!;
+  }
+
+  /** Where the message's partition key starts, -1 if it has none. */
+  keyStart(index: number): number {
+    return this.offsets[index * LAYOUT_STRIDE + AT_KEY]!;
+  }
+
+  keyEnd(index: number): number {
+    return this.offsets[index * LAYOUT_STRIDE + AT_KEY_END]!;
+  }
+
+  compactedOut(index: number): boolean {
+    return this.compacted !== undefined && this.compacted[index] === 1;
+  }
 }
 
 // Tags of the fields the scan looks at, computed once (the scan runs once per received message).
@@ -218,7 +247,7 @@ export function scanBatch(payload: Uint8Array, count: number): BatchLayout {
     if (error instanceof WireFormatError) throw batchError(`entry ${i}: SingleMessageMetadata does not decode (${error.message})`, error);
     throw error;
   }
-  return { count, offsets, compactedOut };
+  return new BatchLayout(count, offsets, compactedOut);
 }
 
 /** Decodes a SingleMessageMetadata between `start` and `end` of `bytes` (a scanned batch, so already walked once). */
@@ -298,9 +327,10 @@ export function decodeBatch(payload: Uint8Array, count: number): BatchEntry[] {
   const layout = scanBatch(bytes, count);
   const entries: BatchEntry[] = [];
   for (let i = 0; i < count; i++) {
-    const o = layout.offsets;
-    const at = i * LAYOUT_STRIDE;
-    entries.push({ metadata: decodeSingleMetadata(bytes, o[at + AT_METADATA]!, o[at + AT_DATA]!), payload: bytes.subarray(o[at + AT_DATA]!, o[at + AT_DATA_END]!) });
+    entries.push({
+      metadata: decodeSingleMetadata(bytes, layout.metadataStart(i), layout.dataStart(i)),
+      payload: bytes.subarray(layout.dataStart(i), layout.dataEnd(i)),
+    });
   }
   return entries;
 }

@@ -5,7 +5,7 @@ import { partitionTopicName } from '../lookup/topic-name';
 import { MessageId } from '../message-id';
 import type { NormalizedConsumerOptions } from '../options';
 import { AsyncQueue } from '../util/async-queue';
-import { ReceivedMessage, type Message } from './message';
+import type { Message, ReceivedMessage } from './message';
 import { PartitionConsumer, type DeadLetterSink, type QueuedDelivery } from './partition-consumer';
 
 export type DeadLetterSinkFactory = (topic: string) => Promise<DeadLetterSink & { close(): Promise<void> }>;
@@ -140,7 +140,9 @@ export class Consumer implements AsyncIterable<Message> {
 
   /** Acknowledges one message (a batch entry is acked on the broker once all its messages are). */
   acknowledge(message: Message | MessageId): void {
-    this.owner(message).acknowledge(idOf(message), message instanceof ReceivedMessage ? message.batchAcks : undefined);
+    const id = idOf(message);
+    // A received message carries its batch's ack state (a MessageId or another Message has none).
+    this.partitionFor(id.partition).acknowledge(id, (message as Partial<ReceivedMessage>).batchAcks);
   }
 
   /** Acknowledges this message and everything before it (Exclusive and Failover subscriptions). */
@@ -227,6 +229,7 @@ async function startAll(partitions: PartitionConsumer[]): Promise<void> {
   }
 }
 
+/** A Message's id, or the MessageId itself (which has no `messageId`). */
 function idOf(message: Message | MessageId): MessageId {
-  return message instanceof MessageId ? message : message.messageId;
+  return (message as Partial<Message>).messageId ?? (message as MessageId);
 }

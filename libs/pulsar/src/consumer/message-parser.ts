@@ -69,22 +69,20 @@ export function parseEntry(
     return { ok: false, entryId, validationError: AckValidationError.BatchDeSerializeError, reason: (error as Error).message, skipped: count };
   }
   const batch = acks.startBatch(entryId, count);
-  const { offsets, compactedOut } = layout;
-  const entry = new ReceivedEntry(topic, publishTime, redeliveryCount, meta, payload, offsets, batch, owner);
+  const entry = new ReceivedEntry(topic, publishTime, redeliveryCount, meta, payload, layout, batch, owner);
   const messages: ReceivedMessage[] = [];
-  const { ledgerId, entryId: entryNumber } = entryId;
   const ackSet = cmd.ackSet?.length ? cmd.ackSet : undefined;
   let skipped = 0;
   for (let index = 0; index < count; index++) {
     const before =
       skipBefore !== undefined && sameEntry(skipBefore.id, entryId) &&
       (skipBefore.inclusive ? index < skipBefore.id.batchIndex : index <= skipBefore.id.batchIndex);
-    if (compactedOut?.[index] || (ackSet && !inAckSet(ackSet, index)) || before) {
+    if (layout.compactedOut(index) || (ackSet && !inAckSet(ackSet, index)) || before) {
       skipped++;
       continue;
     }
     batch.track(index);
-    messages.push(new ReceivedMessage(new MessageId(ledgerId, entryNumber, partition, index, count), entry, index));
+    messages.push(new ReceivedMessage(entryId.inBatch(index, count), entry, index));
   }
   if (messages.length === 0) acks.dropBatch(batch);
   return { ok: true, entryId, messages, skipped, batchSize: count };

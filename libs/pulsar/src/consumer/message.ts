@@ -1,6 +1,6 @@
 import { fromU64 } from '../codec/codec';
 import type { KeyValue, MessageMetadata, U64 } from '../codec/wire-types';
-import { AT_DATA, AT_DATA_END, AT_KEY, AT_KEY_END, AT_METADATA, decodeSingleMetadata, LAYOUT_STRIDE } from '../commands/batch';
+import { decodeSingleMetadata, type BatchLayout } from '../commands/batch';
 import type { MessageId } from '../message-id';
 import type { BatchAcks } from './ack-tracker';
 import type { PartitionConsumer } from './partition-consumer';
@@ -70,7 +70,7 @@ export class ReceivedEntry {
   /**
    * @param metadata the entry's MessageMetadata
    * @param payload the entry's uncompressed payload
-   * @param offsets where each message of a batch lies in `payload` (BatchLayout.offsets); undefined when not batched
+   * @param layout where each message of a batch lies in `payload`; undefined when not batched
    * @param acks ack state of the batch (undefined when not batched)
    * @param owner the partition consumer that received it (acks and permits go through it)
    */
@@ -80,7 +80,7 @@ export class ReceivedEntry {
     readonly redeliveryCount: number,
     readonly metadata: MessageMetadata,
     readonly payload: Buffer,
-    readonly offsets: Int32Array | undefined,
+    readonly layout: BatchLayout | undefined,
     readonly acks: BatchAcks | undefined,
     readonly owner: PartitionConsumer | undefined,
   ) {
@@ -90,10 +90,10 @@ export class ReceivedEntry {
 
   /** The partition key of batched message `index`, or undefined if it has none. */
   keyOf(index: number): string | undefined {
-    const at = index * LAYOUT_STRIDE;
-    const start = this.offsets![at + AT_KEY]!;
+    const layout = this.layout!;
+    const start = layout.keyStart(index);
     if (start < 0) return undefined;
-    const end = this.offsets![at + AT_KEY_END]!;
+    const end = layout.keyEnd(index);
     const last = this.lastKey;
     if (last !== undefined && asciiEquals(last, this.payload, start, end)) return last;
     return (this.lastKey = this.payload.toString('utf8', start, end));
@@ -144,10 +144,9 @@ export class ReceivedMessage implements Message {
 
   get data(): Buffer {
     if (this.dataView) return this.dataView;
-    const { payload, offsets } = this.entry;
-    if (this.index < 0) return (this.dataView = payload);
-    const at = this.index * LAYOUT_STRIDE;
-    return (this.dataView = payload.subarray(offsets![at + AT_DATA]!, offsets![at + AT_DATA_END]!));
+    const { payload, layout } = this.entry;
+    if (!layout) return (this.dataView = payload);
+    return (this.dataView = payload.subarray(layout.dataStart(this.index), layout.dataEnd(this.index)));
   }
 
   get key(): string | undefined {
@@ -193,9 +192,8 @@ export class ReceivedMessage implements Message {
   }
 
   private batchFields(): LazyFields {
-    const { payload, offsets, metadata } = this.entry;
-    const at = this.index * LAYOUT_STRIDE;
-    const m = decodeSingleMetadata(payload, offsets![at + AT_METADATA]!, offsets![at + AT_DATA]!);
+    const { payload, layout, metadata } = this.entry;
+    const m = decodeSingleMetadata(payload, layout!.metadataStart(this.index), layout!.dataStart(this.index));
     return {
       orderingKey: m.orderingKey,
       properties: toProperties(m.properties),
