@@ -33,6 +33,8 @@ export class WireReader {
   /** A varint up to 2^53 as a number; larger ones (e.g. uint64 -1) as a signed 64-bit bigint. */
   varint(): number | bigint {
     const b = this.bytes;
+    // Most varints here (tags, sizes, small counts) are one byte.
+    if (this.pos < this.end && b[this.pos]! < 0x80) return b[this.pos++]!;
     let lo = 0;
     let shift = 0;
     let byte: number;

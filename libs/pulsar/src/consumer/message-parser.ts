@@ -70,7 +70,9 @@ export function parseEntry(
   }
   const batch = acks.startBatch(entryId, count);
   const entry = new ReceivedEntry(topic, publishTime, redeliveryCount, meta, payload, layout, batch, owner);
-  const messages: ReceivedMessage[] = [];
+  // Sized for the whole batch, trimmed to the delivered ones at the end.
+  const messages = new Array<ReceivedMessage>(count);
+  let delivered = 0;
   const ackSet = cmd.ackSet?.length ? cmd.ackSet : undefined;
   let skipped = 0;
   for (let index = 0; index < count; index++) {
@@ -82,8 +84,9 @@ export function parseEntry(
       continue;
     }
     batch.track(index);
-    messages.push(new ReceivedMessage(entryId.inBatch(index, count), entry, index));
+    messages[delivered++] = new ReceivedMessage(entryId.inBatch(index, count), entry, index);
   }
-  if (messages.length === 0) acks.dropBatch(batch);
+  messages.length = delivered;
+  if (delivered === 0) acks.dropBatch(batch);
   return { ok: true, entryId, messages, skipped, batchSize: count };
 }

@@ -18,7 +18,7 @@ export class AsyncQueue<T> {
   }
 
   push(item: T): void {
-    const waiter = this.waiters.shift();
+    const waiter = this.waiters.length > 0 ? this.waiters.shift() : undefined;
     if (waiter) {
       if (waiter.timer) clearTimeout(waiter.timer);
       waiter.resolve(item);
