@@ -59,7 +59,7 @@ export function parseEntry(
       return { ok: true, entryId, batchSize: 0, skipped: 1, messages: [] };
     }
     const entry = new ReceivedEntry(topic, publishTime, redeliveryCount, meta, payload, undefined, undefined, owner);
-    const message = new ReceivedMessage(entryId, entry, -1);
+    const message = new ReceivedMessage(entryId, entry);
     return { ok: true, entryId, batchSize: 0, skipped: 0, messages: [message] };
   }
   let layout: BatchLayout;
@@ -84,7 +84,7 @@ export function parseEntry(
       continue;
     }
     batch.track(index);
-    messages[delivered++] = new ReceivedMessage(entryId.inBatch(index, count), entry, index);
+    messages[delivered++] = new ReceivedMessage(entryId.inBatch(index, count), entry);
   }
   messages.length = delivered;
   if (delivered === 0) acks.dropBatch(batch);

@@ -114,11 +114,10 @@ export class ReceivedMessage implements Message {
   private dataView: Buffer | undefined;
   private keyText: string | undefined | typeof KEY_NOT_READ = KEY_NOT_READ;
 
-  /** @param index the message's index in its batch, -1 for an unbatched entry */
+  /** A batched message's index in its batch is its id's batchIndex. */
   constructor(
     readonly messageId: MessageId,
     readonly entry: ReceivedEntry,
-    private readonly index: number,
   ) {}
 
   get topic(): string {
@@ -146,13 +145,17 @@ export class ReceivedMessage implements Message {
     if (this.dataView) return this.dataView;
     const { payload, layout } = this.entry;
     if (!layout) return (this.dataView = payload);
-    return (this.dataView = payload.subarray(layout.dataStart(this.index), layout.dataEnd(this.index)));
+    const index = this.messageId.batchIndex;
+    const start = layout.dataStart(index);
+    // Buffer.from over the same memory: a view like subarray, built with less work.
+    return (this.dataView = Buffer.from(payload.buffer, payload.byteOffset + start, layout.dataEnd(index) - start));
   }
 
   get key(): string | undefined {
     const key = this.keyText;
     if (key !== KEY_NOT_READ) return key;
-    return (this.keyText = this.index < 0 ? this.entry.metadata.partitionKey : this.entry.keyOf(this.index));
+    const entry = this.entry;
+    return (this.keyText = entry.layout ? entry.keyOf(this.messageId.batchIndex) : entry.metadata.partitionKey);
   }
 
   get orderingKey(): Buffer | undefined {
@@ -178,7 +181,7 @@ export class ReceivedMessage implements Message {
   }
 
   private decoded(): LazyFields {
-    return (this.fields ??= this.index < 0 ? this.entryFields() : this.batchFields());
+    return (this.fields ??= this.entry.layout ? this.batchFields() : this.entryFields());
   }
 
   private entryFields(): LazyFields {
@@ -193,7 +196,8 @@ export class ReceivedMessage implements Message {
 
   private batchFields(): LazyFields {
     const { payload, layout, metadata } = this.entry;
-    const m = decodeSingleMetadata(payload, layout!.metadataStart(this.index), layout!.dataStart(this.index));
+    const index = this.messageId.batchIndex;
+    const m = decodeSingleMetadata(payload, layout!.metadataStart(index), layout!.dataStart(index));
     return {
       orderingKey: m.orderingKey,
       properties: toProperties(m.properties),
