@@ -129,3 +129,29 @@ export function writeVarint(target: Uint8Array, pos: number, value: number): num
 }
 
 export const fieldTag = (field: number, wireType: number): number => (field << 3) | wireType;
+
+const SAFE_LIMIT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Bytes a uint64 field takes as a varint (negative values as their two's complement, 10 bytes). */
+export function uint64Size(value: bigint): number {
+  if (value >= 0n && value <= SAFE_LIMIT) return varintSize(Number(value));
+  let rest = BigInt.asUintN(64, value);
+  let size = 1;
+  while (rest >= 0x80n) {
+    rest >>= 7n;
+    size++;
+  }
+  return size;
+}
+
+/** Writes a uint64 field's varint (negative values as their two's complement); returns the position after it. */
+export function writeUint64(target: Uint8Array, pos: number, value: bigint): number {
+  if (value >= 0n && value <= SAFE_LIMIT) return writeVarint(target, pos, Number(value));
+  let rest = BigInt.asUintN(64, value);
+  while (rest >= 0x80n) {
+    target[pos++] = Number(rest & 0x7fn) | 0x80;
+    rest >>= 7n;
+  }
+  target[pos++] = Number(rest);
+  return pos;
+}

@@ -18,6 +18,7 @@ import {
   subscribeCommand,
   unsubscribeCommand,
 } from '../commands/builders';
+import { encodeIndividualAckFrame } from '../commands/ack-frame';
 import { prepareCompression } from '../compression';
 import type { Connection, ConsumerListener } from '../connection/connection';
 import type { ClientContext } from '../context';
@@ -34,6 +35,9 @@ import type { Message, ReceivedMessage } from './message';
 import { parseEntry } from './message-parser';
 
 export type ConsumerState = HandleState;
+
+/** Ids per ACK command, so that one flush of many entries stays well below the broker's frame size. */
+const MAX_IDS_PER_ACK = 1000;
 
 const SUB_TYPES: Record<SubscriptionType, SubType> = {
   Exclusive: SubType.Exclusive,
@@ -64,7 +68,8 @@ export class PartitionConsumer implements ConsumerListener, Reconnectable {
   private connection: Connection | undefined;
   private readonly reconnects: ReconnectScheduler;
   private readonly acks = new AckTracker();
-  private readonly pendingIndividualAcks = new Map<string, MessageIdData>();
+  /** Entries to ack individually at the next flush, by `ledger:entry`. */
+  private readonly pendingIndividualAcks = new Map<string, MessageId>();
   private pendingCumulativeAck: MessageId | undefined;
   private readonly nacks = new Map<string, { id: MessageId; due: number }>();
   private permitsToReturn = 0;
@@ -125,7 +130,7 @@ export class PartitionConsumer implements ConsumerListener, Reconnectable {
     this.ackedTally.add();
     const entry = this.acks.individual(id, batch);
     if (!entry) return;
-    this.pendingIndividualAcks.set(`${entry.ledgerId}:${entry.entryId}`, messageIdToWire(entry));
+    this.pendingIndividualAcks.set(`${entry.ledgerId}:${entry.entryId}`, entry);
     if (this.options.ackGroupingTimeMs === 0) this.flushAcks();
   }
 
@@ -156,8 +161,8 @@ export class PartitionConsumer implements ConsumerListener, Reconnectable {
     if (this.pendingIndividualAcks.size) {
       const ids = [...this.pendingIndividualAcks.values()];
       this.pendingIndividualAcks.clear();
-      for (let i = 0; i < ids.length; i += 1000) {
-        connection.send(ackCommand(this.consumerId, AckType.Individual, ids.slice(i, i + 1000)));
+      for (let i = 0; i < ids.length; i += MAX_IDS_PER_ACK) {
+        connection.write(encodeIndividualAckFrame(this.consumerId, ids.slice(i, i + MAX_IDS_PER_ACK)));
       }
     }
   }

@@ -51,7 +51,11 @@ class BenchConnection {
     return { type: CommandType.SUCCESS, success: { requestId: '0' } };
   }
   send(command: BaseCommand): void {
-    this.sentBytes += encodeSimpleFrame(command).length;
+    this.write(encodeSimpleFrame(command));
+  }
+  write(frame: Uint8Array): boolean {
+    this.sentBytes += frame.length;
+    return true;
   }
   /** What Connection does with a decoded frame it has a consumer for. */
   dispatch(frame: Frame): void {
