@@ -1,4 +1,5 @@
-import { crossesSegment, polygonContains, positionOf, signedDistance } from './geometry';
+import fc from 'fast-check';
+import { crossesSegment, polygonContains, positionOf, prepareLine, preparedSignedDistance, signedDistance } from './geometry';
 
 const square = [
   { x: 0.1, y: 0.1 },
@@ -51,5 +52,17 @@ describe('geometry', () => {
     const farAbove = { x: 0.9, y: 0.4 };
     const farBelow = { x: 0.9, y: 0.6 };
     expect(crossesSegment(a, b, farAbove, farBelow, dist(farAbove), dist(farBelow))).toBe(false);
+  });
+
+  it('gives a prepared line exactly the distances of signedDistance (same arithmetic, length computed once)', () => {
+    const coordinate = fc.double({ min: -2, max: 2, noNaN: true });
+    fc.assert(
+      fc.property(coordinate, coordinate, coordinate, coordinate, coordinate, coordinate, (ax, ay, bx, by, x, y) => {
+        const a = { x: ax, y: ay };
+        const b = { x: bx, y: by };
+        expect(Object.is(preparedSignedDistance(prepareLine(a, b), x, y), signedDistance(a, b, x, y))).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });

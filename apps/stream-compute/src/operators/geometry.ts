@@ -29,6 +29,26 @@ export function signedDistance(a: Point, b: Point, x: number, y: number): number
   return (dx * (y - a.y) - dy * (x - a.x)) / Math.hypot(dx, dy);
 }
 
+/** A line a → b prepared for many `preparedSignedDistance` calls: its direction and length computed once. */
+export interface PreparedLine {
+  readonly ax: number;
+  readonly ay: number;
+  readonly dx: number;
+  readonly dy: number;
+  readonly length: number;
+}
+
+export function prepareLine(a: Point, b: Point): PreparedLine {
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  return { ax: a.x, ay: a.y, dx, dy, length: Math.hypot(dx, dy) };
+}
+
+/** `signedDistance(a, b, x, y)` to the bit, without recomputing the line's length (Math.hypot is slow). */
+export function preparedSignedDistance(line: PreparedLine, x: number, y: number): number {
+  return (line.dx * (y - line.ay) - line.dy * (x - line.ax)) / line.length;
+}
+
 /**
  * Whether moving from p to q passes through the segment a → b itself (not its extension), given
  * their signed distances dp and dq of opposite signs.

@@ -1,8 +1,8 @@
 import { LineCrossing, QueueAlert, ZoneDwell, type DetectionEvent, type DwellEndReason, type ZoneKind } from '@retail/schema';
-import type { CameraInfo, StoreInfo, ZoneInfo } from '../records/reference';
+import type { CameraInfo, LineInfo, StoreInfo } from '../records/reference';
 import { StreamComputeError } from './errors';
-import { crossesSegment, polygonContains, signedDistance } from './geometry';
-import { MinHeap } from './min-heap';
+import { crossesSegment, polygonContains, prepareLine, preparedSignedDistance, type PreparedLine } from './geometry';
+import { KeyedMinHeap } from './min-heap';
 import type { ReferenceTables } from './reference-join';
 import { US_PER_MS } from './time';
 import { NO_WATERMARK } from './watermarks';
@@ -19,10 +19,43 @@ export interface PatternOutputs {
   queueAlert(row: QueueAlert): void;
 }
 
+export interface PatternSnapshot {
+  time: number | null;
+  buffer: [detectionId: string, cameraId: string, storeId: string, ts: number, trackId: number, itemName: string, x: number, y: number][];
+  tracks: [cameraId: string, storeId: string, trackId: number, itemName: string, lastTs: number, zones: [string, string, ZoneKind, number, number][], lines: [string, 1 | -1, number, number, number][]][];
+  queues: [cameraId: string, storeId: string, zoneId: string, zoneName: string, count: number, aboveSince: number | null, raisedAt: number | null, lastRaisedAt: number | null][];
+}
+
+type StoreFields = Omit<StoreInfo, 'storeId'>;
+
+/** A camera's lines with their lengths computed once (per version of the reference data). */
+interface CameraGeometry {
+  readonly info: CameraInfo;
+  readonly lines: readonly { readonly info: LineInfo; readonly prepared: PreparedLine }[];
+}
+
+/**
+ * Everything the patterns keep per camera id: its tracks and queues by their short ids (numbers and
+ * the reference's zone ids, so no key strings are built per event), and its geometry looked up once
+ * per version of the reference data. Also the camera id's one string, so sightings of one camera
+ * compare their camera ids by reference.
+ */
+class CameraSlot {
+  readonly tracks = new Map<number, TrackState>();
+  /** Queue zones with state, by zone id. */
+  readonly queues = new Map<string, QueueState>();
+  /** The reference data `geometry` was taken from; undefined before the first look-up. */
+  tables: ReferenceTables | undefined = undefined;
+  /** undefined while the camera is not in `tables`. */
+  geometry: CameraGeometry | undefined = undefined;
+
+  constructor(readonly cameraId: string) {}
+}
+
 /** What the patterns keep of a tracked detection until the watermark releases it. */
 interface Sighting {
+  camera: CameraSlot;
   detectionId: string;
-  cameraId: string;
   storeId: string;
   ts: number;
   trackId: number;
@@ -32,6 +65,7 @@ interface Sighting {
 }
 
 interface ZoneStay {
+  zoneId: string;
   zoneName: string;
   zoneKind: ZoneKind;
   enterTs: number;
@@ -40,6 +74,7 @@ interface ZoneStay {
 
 /** The last position of a track clearly on one side of a line (outside the hysteresis band). */
 interface LineSide {
+  lineId: string;
   side: 1 | -1;
   distance: number;
   x: number;
@@ -47,14 +82,24 @@ interface LineSide {
 }
 
 interface TrackState {
+  /** `${cameraId}\0${trackId}`: the tie-break among tracks lost at the same time, and the snapshot's identity. */
   key: string;
-  cameraId: string;
+  camera: CameraSlot;
   storeId: string;
   trackId: number;
   itemName: string;
   lastTs: number;
-  zones: Map<string, ZoneStay>;
-  lines: Map<string, LineSide>;
+  /** Open stays in the order they began (a small array: cameras have a few zones). */
+  stays: ZoneStay[];
+  lines: LineSide[];
+  /** The camera version the stays were last checked against (stays of zones it lacks end); null after restore. */
+  staysCheckedFor: CameraInfo | null;
+  /** Neighbours in the detector's list of tracks by lastTs (oldest first). */
+  older: TrackState | null;
+  newer: TrackState | null;
+  /** The track's store from `storeTables`, looked up once per version of the reference data. */
+  storeTables: ReferenceTables | undefined;
+  store: StoreFields;
 }
 
 interface QueueState {
@@ -73,21 +118,56 @@ interface QueueState {
   lastRaisedAt: number | null;
 }
 
-export interface PatternSnapshot {
-  time: number | null;
-  buffer: [detectionId: string, cameraId: string, storeId: string, ts: number, trackId: number, itemName: string, x: number, y: number][];
-  tracks: [cameraId: string, storeId: string, trackId: number, itemName: string, lastTs: number, zones: [string, string, ZoneKind, number, number][], lines: [string, 1 | -1, number, number, number][]][];
-  queues: [cameraId: string, storeId: string, zoneId: string, zoneName: string, count: number, aboveSince: number | null, raisedAt: number | null, lastRaisedAt: number | null][];
+const SEP = '\u0000';
+const UNKNOWN_STORE: StoreFields = { name: 'unknown', city: 'unknown', region: 'unknown', timezone: 'UTC' };
+
+/** The release order of sightings: event time, then camera, track and detection id (never arrival order). */
+function sightingBefore(a: Sighting, b: Sighting): boolean {
+  return a.ts !== b.ts ? a.ts < b.ts : tieBefore(a, b);
 }
 
-const SEP = '\u0000';
-const UNKNOWN_STORE = { name: 'unknown', city: 'unknown', region: 'unknown', timezone: 'UTC' };
-
-function sightingBefore(a: Sighting, b: Sighting): boolean {
-  if (a.ts !== b.ts) return a.ts < b.ts;
-  if (a.cameraId !== b.cameraId) return a.cameraId < b.cameraId;
+/** `sightingBefore` for two sightings of one event time. */
+function tieBefore(a: Sighting, b: Sighting): boolean {
+  if (a.camera !== b.camera) return a.camera.cameraId < b.camera.cameraId;
   if (a.trackId !== b.trackId) return a.trackId < b.trackId;
   return a.detectionId < b.detectionId;
+}
+
+/** Adds a sighting to the few of one event time, keeping them in release order (insertion sort: ties are a frame's few). */
+function insertInOrder(sightings: Sighting[], sighting: Sighting): void {
+  let i = sightings.length;
+  sightings.push(sighting);
+  while (i > 0 && tieBefore(sighting, sightings[i - 1]!)) {
+    sightings[i] = sightings[i - 1]!;
+    i--;
+  }
+  sightings[i] = sighting;
+}
+
+function prepareGeometry(camera: CameraInfo): CameraGeometry {
+  return { info: camera, lines: camera.lines.map((line) => ({ info: line, prepared: prepareLine(line.a, line.b) })) };
+}
+
+function indexOfStay(stays: readonly ZoneStay[], zoneId: string): number {
+  for (let i = 0; i < stays.length; i++) if (stays[i]!.zoneId === zoneId) return i;
+  return -1;
+}
+
+/** Removes one stay, keeping the others in order (splice would allocate the removed part). */
+function removeStay(stays: ZoneStay[], stay: ZoneStay): void {
+  let i = stays.indexOf(stay);
+  for (; i < stays.length - 1; i++) stays[i] = stays[i + 1]!;
+  stays.pop();
+}
+
+function lineSideOf(lines: readonly LineSide[], lineId: string): LineSide | undefined {
+  for (let i = 0; i < lines.length; i++) if (lines[i]!.lineId === lineId) return lines[i];
+  return undefined;
+}
+
+function hasZone(camera: CameraInfo, zoneId: string): boolean {
+  for (const zone of camera.zones) if (zone.zoneId === zoneId) return true;
+  return false;
 }
 
 /**
@@ -96,6 +176,11 @@ function sightingBefore(a: Sighting, b: Sighting): boolean {
  * so the patterns see each track's positions in the order they happened; a sighting arriving
  * behind the patterns' clock is skipped (counted in `lateSkipped`). Timers (track lost, queue
  * alert due) fire in event time at their exact due time, interleaved with sightings.
+ *
+ * Cost per event is kept to a few cheap steps: the buffer is a heap by event time alone (ties,
+ * a few sightings of one frame, are ordered when released); tracks hang off a per-camera slot by
+ * their numeric id; and since sightings are applied in event-time order, a track seen is the newest,
+ * so tracks stay in a list by last sighting and the next track to be lost is always at its head.
  */
 export class PatternDetector {
   private readonly lostAfterUs: number;
@@ -103,14 +188,30 @@ export class PatternDetector {
   private readonly queueMinTracks: number;
   private readonly queueMinDurationUs: number;
   private readonly queueCooldownUs: number;
-  private readonly buffer = new MinHeap<Sighting>(sightingBefore);
+  private readonly buffer = new KeyedMinHeap<Sighting>();
+  /** Sightings of one event time being released, in release order (reused). */
+  private readonly released: Sighting[] = [];
+  private readonly cameras = new Map<string, CameraSlot>();
+  /** Every track by key, in the order they began (the snapshot's order). */
   private readonly tracks = new Map<string, TrackState>();
+  /** The tracks by lastTs, oldest first (ties in any order). */
+  private oldest: TrackState | null = null;
+  private newest: TrackState | null = null;
+  /** Every queue by key, in the order they began (the snapshot's order). */
   private readonly queues = new Map<string, QueueState>();
   /** Queues at or above the threshold without a standing alert: the only ones with a raise timer. */
   private readonly armed = new Set<QueueState>();
+  /** The armed queue due first and its due time, valid while `nextRaiseStale` is false. */
+  private nextRaise: QueueState | undefined = undefined;
+  private nextRaiseDue = Number.POSITIVE_INFINITY;
+  private nextRaiseStale = false;
   /** Event time the patterns have reached (the last watermark they were advanced to). */
   private time = NO_WATERMARK;
-  /** A lower bound of every track's lastTs: no track can be lost before this + timeout. */
+  /**
+   * A lower bound of every track's lastTs, kept exactly as the detector always has: no loss is
+   * looked for before this + timeout. (It stops being a bound only when an advance threw and older
+   * sightings were applied after newer ones; losses then come late, as they always did.)
+   */
   private lostLowerBound = NO_WATERMARK;
   /** Sightings that arrived behind the patterns' clock (metric, not snapshotted). */
   lateSkipped = 0;
@@ -141,89 +242,202 @@ export class PatternDetector {
   offer(event: DetectionEvent): void {
     const trackId = event.track_id;
     if (trackId === null || trackId === undefined) return;
-    if (event.frame_ts <= this.time) {
+    const ts = event.frame_ts;
+    if (ts <= this.time) {
       this.lateSkipped++;
       return;
     }
     const box = event.bbox;
-    this.buffer.push({
+    const sighting: Sighting = {
+      camera: this.slotOf(event.camera_id),
       detectionId: event.detection_id,
-      cameraId: event.camera_id,
       storeId: event.store_id,
-      ts: event.frame_ts,
+      ts,
       trackId,
       itemName: event.item_name,
       x: box.x + box.w / 2,
       y: box.y + box.h,
-    });
+    };
+    this.buffer.push(ts, sighting);
   }
 
   /** Releases sightings up to the watermark in event-time order and fires due timers. */
   advance(watermark: number): void {
     if (watermark <= this.time) return;
-    for (let next = this.buffer.peek(); next !== undefined && next.ts <= watermark; next = this.buffer.peek()) {
-      this.buffer.pop();
-      this.fireTimersBefore(next.ts);
-      this.apply(next);
+    const buffer = this.buffer;
+    const released = this.released;
+    while (buffer.size > 0 && buffer.peekKey() <= watermark) {
+      // Every sighting of the earliest event time, in the total order.
+      const ts = buffer.peekKey();
+      while (buffer.size > 0 && buffer.peekKey() === ts) insertInOrder(released, buffer.pop()!);
+      // As if taken one by one: each sighting leaves the buffer before the timers due before it fire.
+      let next = 1;
+      try {
+        this.fireTimersBefore(ts);
+        this.apply(released[0]!);
+        while (next < released.length) this.apply(released[next++]!);
+      } finally {
+        // An output that throws must not lose the sightings not taken yet: back to the buffer.
+        for (let i = next; i < released.length; i++) buffer.push(ts, released[i]!);
+        while (released.length > 0) released.pop();
+      }
     }
     this.fireTimersBefore(watermark);
     this.time = watermark;
   }
 
+  private slotOf(cameraId: string): CameraSlot {
+    let slot = this.cameras.get(cameraId);
+    if (slot === undefined) {
+      slot = new CameraSlot(cameraId);
+      this.cameras.set(cameraId, slot);
+    }
+    return slot;
+  }
+
+  /** The slot's geometry in the current reference data; undefined when the camera is not in it. */
+  private geometryOf(slot: CameraSlot, tables: ReferenceTables): CameraGeometry | undefined {
+    if (slot.tables !== tables) {
+      const camera = tables.camera(slot.cameraId);
+      slot.geometry = camera === undefined ? undefined : slot.geometry?.info === camera ? slot.geometry : prepareGeometry(camera);
+      slot.tables = tables;
+    }
+    return slot.geometry;
+  }
+
   private apply(s: Sighting): void {
     const tables = this.reference();
-    const camera = tables.camera(s.cameraId);
-    if (camera === undefined) {
+    const slot = s.camera;
+    const geometry = this.geometryOf(slot, tables);
+    if (geometry === undefined) {
       this.unknownCameraSkipped++;
       return;
     }
-    const key = `${s.cameraId}${SEP}${s.trackId}`;
-    let track = this.tracks.get(key);
+    let track = slot.tracks.get(s.trackId);
     if (track === undefined) {
-      track = { key, cameraId: s.cameraId, storeId: s.storeId, trackId: s.trackId, itemName: s.itemName, lastTs: s.ts, zones: new Map(), lines: new Map() };
-      this.tracks.set(key, track);
+      track = this.startTrack(slot, s.storeId, s.trackId, s.itemName, s.ts);
       if (s.ts < this.lostLowerBound) this.lostLowerBound = s.ts;
+    } else {
+      track.lastTs = s.ts;
+      this.reposition(track);
     }
-    track.lastTs = s.ts;
     track.itemName = s.itemName;
-    this.updateZones(track, camera, s, tables);
-    this.updateLines(track, camera, s, tables);
+    this.updateZones(track, geometry.info, s, tables);
+    this.updateLines(track, geometry, s, tables);
+  }
+
+  private startTrack(slot: CameraSlot, storeId: string, trackId: number, itemName: string, lastTs: number): TrackState {
+    const track = this.addTrack(slot, storeId, trackId, itemName, lastTs);
+    this.insertByLastTs(track);
+    return track;
+  }
+
+  /** A new track in the maps, not yet in the list by lastTs. */
+  private addTrack(slot: CameraSlot, storeId: string, trackId: number, itemName: string, lastTs: number): TrackState {
+    const track: TrackState = {
+      key: `${slot.cameraId}${SEP}${trackId}`,
+      camera: slot,
+      storeId,
+      trackId,
+      itemName,
+      lastTs,
+      stays: [],
+      lines: [],
+      staysCheckedFor: null,
+      older: null,
+      newer: null,
+      storeTables: undefined,
+      store: UNKNOWN_STORE,
+    };
+    slot.tracks.set(trackId, track);
+    this.tracks.set(track.key, track);
+    return track;
+  }
+
+  /** Puts a track that is in no list yet after the newest track not seen later than it. */
+  private insertByLastTs(track: TrackState): void {
+    // Sightings are applied in event-time order, so this is normally the end of the list; only a
+    // sighting offered while an advance that threw had left the clock behind can land earlier.
+    let older = this.newest;
+    while (older !== null && older.lastTs > track.lastTs) older = older.older;
+    const newer = older === null ? this.oldest : older.newer;
+    track.older = older;
+    track.newer = newer;
+    if (older === null) this.oldest = track;
+    else older.newer = track;
+    if (newer === null) this.newest = track;
+    else newer.older = track;
+  }
+
+  /** Moves a track whose lastTs changed to its place in the list. */
+  private reposition(track: TrackState): void {
+    if (track === this.newest && (track.older === null || track.older.lastTs <= track.lastTs)) return;
+    this.unlink(track);
+    this.insertByLastTs(track);
+  }
+
+  private unlink(track: TrackState): void {
+    if (track.older === null) this.oldest = track.newer;
+    else track.older.newer = track.newer;
+    if (track.newer === null) this.newest = track.older;
+    else track.newer.older = track.older;
+    track.older = null;
+    track.newer = null;
+  }
+
+  private storeOf(track: TrackState, tables: ReferenceTables): StoreFields {
+    if (track.storeTables !== tables) {
+      track.store = tables.store(track.storeId) ?? UNKNOWN_STORE;
+      track.storeTables = tables;
+    }
+    return track.store;
   }
 
   private updateZones(track: TrackState, camera: CameraInfo, s: Sighting, tables: ReferenceTables): void {
-    for (const zone of camera.zones) {
+    const zones = camera.zones;
+    for (let z = 0; z < zones.length; z++) {
+      const zone = zones[z]!;
       const inside = polygonContains(zone.polygon, s.x, s.y);
-      const stay = track.zones.get(zone.zoneId);
-      if (inside && stay === undefined) {
-        track.zones.set(zone.zoneId, { zoneName: zone.name, zoneKind: zone.kind, enterTs: s.ts, lastInsideTs: s.ts });
-        if (zone.kind === 'checkout_queue') this.changeQueue(track, zone, +1, s.ts, tables);
-      } else if (inside && stay !== undefined) {
-        stay.lastInsideTs = s.ts;
-      } else if (!inside && stay !== undefined) {
-        this.endStay(track, zone.zoneId, stay, 'exit', s.ts, tables);
+      const at = indexOfStay(track.stays, zone.zoneId);
+      if (inside && at < 0) {
+        track.stays.push({ zoneId: zone.zoneId, zoneName: zone.name, zoneKind: zone.kind, enterTs: s.ts, lastInsideTs: s.ts });
+        if (zone.kind === 'checkout_queue') this.changeQueue(track, zone.zoneId, zone.name, +1, s.ts, tables);
+      } else if (inside) {
+        track.stays[at]!.lastInsideTs = s.ts;
+      } else if (at >= 0) {
+        this.endStay(track, track.stays[at]!, 'exit', s.ts, tables);
       }
     }
-    // Zones removed from the camera by a reference update end like exits.
-    if (track.zones.size > 0)
-      for (const [zoneId, stay] of track.zones) if (!camera.zones.some((z) => z.zoneId === zoneId)) this.endStay(track, zoneId, stay, 'exit', s.ts, tables);
+    // Zones removed from the camera by a reference update end like exits. Stays begin only in the
+    // camera's zones, so this needs a look only when the camera's version changed since the last.
+    if (track.staysCheckedFor !== camera) {
+      for (let i = 0; i < track.stays.length; ) {
+        const stay = track.stays[i]!;
+        if (hasZone(camera, stay.zoneId)) i++;
+        else this.endStay(track, stay, 'exit', s.ts, tables);
+      }
+      track.staysCheckedFor = camera;
+    }
   }
 
-  private updateLines(track: TrackState, camera: CameraInfo, s: Sighting, tables: ReferenceTables): void {
-    for (const line of camera.lines) {
-      const distance = signedDistance(line.a, line.b, s.x, s.y);
+  private updateLines(track: TrackState, geometry: CameraGeometry, s: Sighting, tables: ReferenceTables): void {
+    const lines = geometry.lines;
+    for (let l = 0; l < lines.length; l++) {
+      const { info: line, prepared } = lines[l]!;
+      const distance = preparedSignedDistance(prepared, s.x, s.y);
       const side = distance > this.hysteresis ? 1 : distance < -this.hysteresis ? -1 : 0;
       if (side === 0) continue; // inside the band: jitter, not a side
-      const previous = track.lines.get(line.lineId);
+      const previous = lineSideOf(track.lines, line.lineId);
       if (previous === undefined) {
-        track.lines.set(line.lineId, { side, distance, x: s.x, y: s.y });
+        track.lines.push({ lineId: line.lineId, side, distance, x: s.x, y: s.y });
         continue;
       }
       if (previous.side !== side && crossesSegment(line.a, line.b, previous, s, previous.distance, distance)) {
-        const store = tables.store(track.storeId) ?? UNKNOWN_STORE;
+        const store = this.storeOf(track, tables);
         this.outputs.lineCrossing({
-          crossing_id: `${track.cameraId}:${track.trackId}:${line.lineId}:${s.ts}`,
+          crossing_id: `${track.camera.cameraId}:${track.trackId}:${line.lineId}:${s.ts}`,
           store_id: track.storeId,
-          camera_id: track.cameraId,
+          camera_id: track.camera.cameraId,
           line_id: line.lineId,
           line_name: line.name,
           track_id: track.trackId,
@@ -243,14 +457,14 @@ export class PatternDetector {
     }
   }
 
-  private endStay(track: TrackState, zoneId: string, stay: ZoneStay, endedBy: DwellEndReason, at: number, tables: ReferenceTables): void {
-    track.zones.delete(zoneId);
-    const store = tables.store(track.storeId) ?? UNKNOWN_STORE;
+  private endStay(track: TrackState, stay: ZoneStay, endedBy: DwellEndReason, at: number, tables: ReferenceTables): void {
+    removeStay(track.stays, stay);
+    const store = this.storeOf(track, tables);
     this.outputs.zoneDwell({
-      dwell_id: `${track.cameraId}:${track.trackId}:${zoneId}:${stay.enterTs}`,
+      dwell_id: `${track.camera.cameraId}:${track.trackId}:${stay.zoneId}:${stay.enterTs}`,
       store_id: track.storeId,
-      camera_id: track.cameraId,
-      zone_id: zoneId,
+      camera_id: track.camera.cameraId,
+      zone_id: stay.zoneId,
       zone_name: stay.zoneName,
       zone_kind: stay.zoneKind,
       track_id: track.trackId,
@@ -264,15 +478,16 @@ export class PatternDetector {
       region: store.region,
       schema_version: ZoneDwell.version,
     });
-    if (stay.zoneKind === 'checkout_queue') this.changeQueue(track, { zoneId, name: stay.zoneName }, -1, at, tables);
+    if (stay.zoneKind === 'checkout_queue') this.changeQueue(track, stay.zoneId, stay.zoneName, -1, at, tables);
   }
 
-  private changeQueue(track: TrackState, zone: Pick<ZoneInfo, 'zoneId' | 'name'>, delta: 1 | -1, at: number, tables: ReferenceTables): void {
-    const key = `${track.cameraId}${SEP}${zone.zoneId}`;
-    let queue = this.queues.get(key);
+  private changeQueue(track: TrackState, zoneId: string, zoneName: string, delta: 1 | -1, at: number, tables: ReferenceTables): void {
+    const slot = track.camera;
+    let queue = slot.queues.get(zoneId);
     if (queue === undefined) {
-      queue = { key, cameraId: track.cameraId, storeId: track.storeId, zoneId: zone.zoneId, zoneName: zone.name, count: 0, aboveSince: null, raisedAt: null, lastRaisedAt: null };
-      this.queues.set(key, queue);
+      queue = { key: `${slot.cameraId}${SEP}${zoneId}`, cameraId: slot.cameraId, storeId: track.storeId, zoneId, zoneName, count: 0, aboveSince: null, raisedAt: null, lastRaisedAt: null };
+      slot.queues.set(zoneId, queue);
+      this.queues.set(queue.key, queue);
     }
     queue.count += delta;
     if (queue.count >= this.queueMinTracks) {
@@ -287,12 +502,16 @@ export class PatternDetector {
       queue.raisedAt = null;
     }
     // Forget idle queues that hold nothing worth remembering (the cool-down may still matter).
-    if (queue.count === 0 && (queue.lastRaisedAt === null || at - queue.lastRaisedAt >= this.queueCooldownUs)) this.queues.delete(key);
+    if (queue.count === 0 && (queue.lastRaisedAt === null || at - queue.lastRaisedAt >= this.queueCooldownUs)) {
+      slot.queues.delete(zoneId);
+      this.queues.delete(queue.key);
+    }
   }
 
   private rearm(queue: QueueState): void {
     if (queue.aboveSince !== null && queue.raisedAt === null) this.armed.add(queue);
-    else this.armed.delete(queue);
+    else if (!this.armed.delete(queue)) return;
+    this.nextRaiseStale = true;
   }
 
   private raiseDueOf(queue: QueueState): number {
@@ -301,23 +520,36 @@ export class PatternDetector {
     return queue.lastRaisedAt === null ? sustained : Math.max(sustained, queue.lastRaisedAt + this.queueCooldownUs);
   }
 
+  /** Finds the armed queue due first (ties by key) when the armed queues changed since the last look. */
+  private refreshNextRaise(): void {
+    let raise: QueueState | undefined;
+    let raiseDue = Number.POSITIVE_INFINITY;
+    for (const queue of this.armed) {
+      const due = this.raiseDueOf(queue);
+      if (due < raiseDue || (due === raiseDue && raise !== undefined && queue.key < raise.key)) {
+        raise = queue;
+        raiseDue = due;
+      }
+    }
+    this.nextRaise = raise;
+    this.nextRaiseDue = raiseDue;
+    this.nextRaiseStale = false;
+  }
+
   /** Fires every timer due strictly before `t`, earliest first (track lost before queue raise on ties, then by key). */
   private fireTimersBefore(t: number): void {
     for (;;) {
+      if (this.nextRaiseStale) this.refreshNextRaise();
+      const raiseDue = this.nextRaiseDue;
       const lost = this.earliestLostTrack(t);
-      const lostDue = lost === undefined ? Number.POSITIVE_INFINITY : lost.lastTs + this.lostAfterUs;
-      let raise: QueueState | undefined;
-      let raiseDue = Number.POSITIVE_INFINITY;
-      if (this.armed.size > 0)
-        for (const queue of this.armed) {
-          const due = this.raiseDueOf(queue);
-          if (due < raiseDue || (due === raiseDue && raise !== undefined && queue.key < raise.key)) {
-            raise = queue;
-            raiseDue = due;
-          }
+      if (lost !== undefined) {
+        const lostDue = lost.lastTs + this.lostAfterUs;
+        if (lostDue < t && lostDue <= raiseDue) {
+          this.loseTrack(lost, lostDue);
+          continue;
         }
-      if (lost !== undefined && lostDue < t && lostDue <= raiseDue) this.loseTrack(lost, lostDue);
-      else if (raise !== undefined && raiseDue < t) this.raise(raise, raiseDue);
+      }
+      if (raiseDue < t) this.raise(this.nextRaise!, raiseDue);
       else return;
     }
   }
@@ -325,16 +557,23 @@ export class PatternDetector {
   /** The track to be lost first, if any could be due before `t`. */
   private earliestLostTrack(t: number): TrackState | undefined {
     if (this.lostLowerBound + this.lostAfterUs >= t) return undefined;
-    let earliest: TrackState | undefined;
-    for (const track of this.tracks.values())
-      if (earliest === undefined || track.lastTs < earliest.lastTs || (track.lastTs === earliest.lastTs && track.key < earliest.key)) earliest = track;
-    this.lostLowerBound = earliest === undefined ? Number.POSITIVE_INFINITY : earliest.lastTs;
-    return earliest;
+    const oldest = this.oldest;
+    this.lostLowerBound = oldest === null ? Number.POSITIVE_INFINITY : oldest.lastTs;
+    return oldest === null ? undefined : this.firstToLose(oldest);
+  }
+
+  /** Among the tracks last seen when `oldest` was, the one with the smallest key. */
+  private firstToLose(oldest: TrackState): TrackState {
+    let first = oldest;
+    for (let track = oldest.newer; track !== null && track.lastTs === oldest.lastTs; track = track.newer) if (track.key < first.key) first = track;
+    return first;
   }
 
   private loseTrack(track: TrackState, at: number): void {
     const tables = this.reference();
-    for (const [zoneId, stay] of track.zones) this.endStay(track, zoneId, stay, 'track_lost', at, tables);
+    while (track.stays.length > 0) this.endStay(track, track.stays[0]!, 'track_lost', at, tables);
+    this.unlink(track);
+    track.camera.tracks.delete(track.trackId);
     this.tracks.delete(track.key);
     this.lostLowerBound = NO_WATERMARK; // recomputed on the next check
   }
@@ -343,11 +582,12 @@ export class PatternDetector {
     queue.raisedAt = at;
     queue.lastRaisedAt = at;
     this.armed.delete(queue);
+    this.nextRaiseStale = true;
     this.emitAlert(queue, 'raised', at, queue.aboveSince ?? at, this.reference());
   }
 
   private emitAlert(queue: QueueState, state: 'raised' | 'cleared', at: number, since: number, tables: ReferenceTables): void {
-    const store: Omit<StoreInfo, 'storeId'> = tables.store(queue.storeId) ?? UNKNOWN_STORE;
+    const store: StoreFields = tables.store(queue.storeId) ?? UNKNOWN_STORE;
     this.outputs.queueAlert({
       alert_id: `${queue.cameraId}:${queue.zoneId}:${state}:${at}`,
       store_id: queue.storeId,
@@ -368,17 +608,18 @@ export class PatternDetector {
   }
 
   snapshot(): PatternSnapshot {
+    const buffered = this.buffer.values().sort((a, b) => (sightingBefore(a, b) ? -1 : sightingBefore(b, a) ? 1 : 0));
     return {
       time: this.time === NO_WATERMARK ? null : this.time,
-      buffer: this.buffer.sorted().map((s) => [s.detectionId, s.cameraId, s.storeId, s.ts, s.trackId, s.itemName, s.x, s.y]),
+      buffer: buffered.map((s) => [s.detectionId, s.camera.cameraId, s.storeId, s.ts, s.trackId, s.itemName, s.x, s.y]),
       tracks: [...this.tracks.values()].map((t) => [
-        t.cameraId,
+        t.camera.cameraId,
         t.storeId,
         t.trackId,
         t.itemName,
         t.lastTs,
-        [...t.zones].map(([zoneId, z]) => [zoneId, z.zoneName, z.zoneKind, z.enterTs, z.lastInsideTs]),
-        [...t.lines].map(([lineId, l]) => [lineId, l.side, l.distance, l.x, l.y]),
+        t.stays.map((z) => [z.zoneId, z.zoneName, z.zoneKind, z.enterTs, z.lastInsideTs]),
+        t.lines.map((l) => [l.lineId, l.side, l.distance, l.x, l.y]),
       ]),
       queues: [...this.queues.values()].map((q) => [q.cameraId, q.storeId, q.zoneId, q.zoneName, q.count, q.aboveSince, q.raisedAt, q.lastRaisedAt]),
     };
@@ -389,29 +630,29 @@ export class PatternDetector {
       throw new StreamComputeError('INVALID_SNAPSHOT', 'pattern snapshot: expected buffer, tracks and queues arrays');
     this.time = snapshot.time ?? NO_WATERMARK;
     this.buffer.clear();
+    this.cameras.clear();
     for (const [detectionId, cameraId, storeId, ts, trackId, itemName, x, y] of snapshot.buffer)
-      this.buffer.push({ detectionId, cameraId, storeId, ts, trackId, itemName, x, y });
+      this.buffer.push(ts, { camera: this.slotOf(cameraId), detectionId, storeId, ts, trackId, itemName, x, y });
     this.tracks.clear();
+    this.oldest = null;
+    this.newest = null;
     for (const [cameraId, storeId, trackId, itemName, lastTs, zones, lines] of snapshot.tracks) {
-      const key = `${cameraId}${SEP}${trackId}`;
-      this.tracks.set(key, {
-        key,
-        cameraId,
-        storeId,
-        trackId,
-        itemName,
-        lastTs,
-        zones: new Map(zones.map(([zoneId, zoneName, zoneKind, enterTs, lastInsideTs]) => [zoneId, { zoneName, zoneKind, enterTs, lastInsideTs }])),
-        lines: new Map(lines.map(([lineId, side, distance, x, y]) => [lineId, { side, distance, x, y }])),
-      });
+      const track = this.addTrack(this.slotOf(cameraId), storeId, trackId, itemName, lastTs);
+      track.stays = zones.map(([zoneId, zoneName, zoneKind, enterTs, lastInsideTs]) => ({ zoneId, zoneName, zoneKind, enterTs, lastInsideTs }));
+      track.lines = lines.map(([lineId, side, distance, x, y]) => ({ lineId, side, distance, x, y }));
     }
+    // The list by lastTs, built in that order so each track joins at its end (the snapshot lists
+    // tracks in the order they began).
+    for (const track of [...this.tracks.values()].sort((a, b) => a.lastTs - b.lastTs)) this.insertByLastTs(track);
     this.queues.clear();
     this.armed.clear();
     for (const [cameraId, storeId, zoneId, zoneName, count, aboveSince, raisedAt, lastRaisedAt] of snapshot.queues) {
       const queue: QueueState = { key: `${cameraId}${SEP}${zoneId}`, cameraId, storeId, zoneId, zoneName, count, aboveSince, raisedAt, lastRaisedAt };
+      this.slotOf(cameraId).queues.set(zoneId, queue);
       this.queues.set(queue.key, queue);
       this.rearm(queue);
     }
+    this.nextRaiseStale = true;
     this.lostLowerBound = NO_WATERMARK;
   }
 }
