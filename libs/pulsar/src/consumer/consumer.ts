@@ -111,7 +111,7 @@ export class Consumer implements AsyncIterable<Message> {
       throw error;
     }
     // Sized once: the first message plus what is buffered, up to maxMessages.
-    const batch = new Array<Message>(Math.min(maxMessages, 1 + this.queue.size));
+    const batch = new Array<Message>(Math.min(Math.ceil(maxMessages), 1 + this.queue.size));
     first.entry.owner!.delivered(first);
     batch[0] = first;
     for (let i = 1; i < batch.length; i++) {
