@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { seededRandom } from '@retail/runtime';
 import type { DetectionEvent } from '@retail/schema';
-import { PatternDetector, type PatternOptions, type PatternOutputs, type PatternSnapshot } from './patterns';
+import { decimal, PatternDetector, type PatternOptions, type PatternOutputs, type PatternSnapshot } from './patterns';
 import { ReferenceTables } from './reference-join';
 import { camera, SECOND_US, store } from './test-support/fixtures';
 import { randomScenario, scenarioReference, type ScenarioOptions, type Step } from './test-support/random-scenario';
@@ -198,5 +198,18 @@ describe('PatternDetector against the implementation it replaced', () => {
       return new Set(keys).size < keys.length;
     });
     expect(tiedLosses.length).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('decimal (the timestamps in row ids)', () => {
+  it('is String(n) for any number', () => {
+    const edges = [0, -1, 1e8 - 1, 1e8, 1e8 + 1, 2e8 - 1, 1795255204217993, 1795255299999999, 1795255300000000, 9_007_199_199_999_999, 6_710_886_399_999_999, Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER + 1, 1e21, 0.5, -0, NaN, Infinity];
+    for (const n of edges) expect([n, decimal(n)]).toEqual([n, String(n)]);
+    fc.assert(
+      fc.property(fc.oneof(fc.tuple(fc.integer({ min: 0, max: 90_071_992 }), fc.integer({ min: 0, max: 99_999_999 })).map(([high, low]) => high * 100_000_000 + low), fc.maxSafeInteger(), fc.double()), (n) => {
+        expect(decimal(n)).toBe(String(n));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });
