@@ -68,6 +68,12 @@ export class WireReader {
     return value >= 2 ** 31 ? (value % TWO_POW_32) | 0 : value;
   }
 
+  /** `int32()` read at `pos` (the reader moves past it). */
+  int32At(pos: number): number {
+    this.pos = pos;
+    return this.int32();
+  }
+
   /** Start and end of a length-delimited field's bytes; the reader moves past them. */
   lengthDelimited(): [start: number, end: number] {
     const length = this.int32();

@@ -195,13 +195,33 @@ export class BatchLayout {
   }
 }
 
+/**
+ * Offsets tables are cut from shared 64 KiB slabs: a typed array of its own would get a backing
+ * store of its own per batch (malloc, zeroing, and sweeping by the GC), which cost more than
+ * scanning the batch. A slab lives as long as a message of a batch cut from it.
+ */
+const SLAB_INTS = 16 * 1024;
+let slab = new Int32Array(SLAB_INTS);
+let slabUsed = 0;
+
+function offsetsTable(ints: number): Int32Array {
+  if (ints > SLAB_INTS / 8) return new Int32Array(ints);
+  if (slabUsed + ints > SLAB_INTS) {
+    slab = new Int32Array(SLAB_INTS);
+    slabUsed = 0;
+  }
+  const table = new Int32Array(slab.buffer, slabUsed * Int32Array.BYTES_PER_ELEMENT, ints);
+  slabUsed += ints;
+  return table;
+}
+
 // Tags of the fields the scan looks at, computed once (the scan runs once per received message).
 const TAG_PARTITION_KEY = fieldTag(F_PARTITION_KEY, WIRE_LENGTH_DELIMITED);
 const TAG_PAYLOAD_SIZE = fieldTag(F_PAYLOAD_SIZE, WIRE_VARINT);
 const TAG_COMPACTED_OUT = fieldTag(F_COMPACTED_OUT, WIRE_VARINT);
 
 export function scanBatch(payload: Uint8Array, count: number): BatchLayout {
-  const offsets = new Int32Array(count * LAYOUT_STRIDE);
+  const offsets = offsetsTable(count * LAYOUT_STRIDE);
   let compactedOut: Uint8Array | undefined;
   // One reader walks every message's metadata (repositioned per message, not re-created).
   const reader = new WireReader(payload, 0, 0);
@@ -220,18 +240,41 @@ export function scanBatch(payload: Uint8Array, count: number): BatchLayout {
       let payloadSize = -1;
       let keyStart = -1;
       let keyEnd = -1;
-      reader.pos = pos;
       reader.end = metaEnd;
-      while (reader.pos < metaEnd) {
-        const tag = reader.int32();
-        if (tag === TAG_PARTITION_KEY) {
-          keyEnd = reader.skipLengthDelimited();
-          keyStart = reader.fieldStart;
-        } else if (tag === TAG_PAYLOAD_SIZE) payloadSize = reader.int32();
-        else if (tag === TAG_COMPACTED_OUT) {
-          if (reader.int32()) (compactedOut ??= new Uint8Array(count))[i] = 1;
+      // Tags, key lengths and payload sizes below 128 are one byte, read inline; anything longer,
+      // other fields and malformed bytes go through the reader (which throws WireFormatError).
+      let p = pos;
+      while (p < metaEnd) {
+        let tag = payload[p]!;
+        if (tag < 0x80) p++;
+        else {
+          tag = reader.int32At(p);
+          p = reader.pos;
         }
-        else reader.skip(tag & 7);
+        if (tag === TAG_PARTITION_KEY) {
+          let keyLength = p < metaEnd ? payload[p]! : 0x80;
+          if (keyLength < 0x80) p++;
+          else {
+            keyLength = reader.int32At(p);
+            p = reader.pos;
+          }
+          if (keyLength < 0 || keyLength > metaEnd - p) throw new WireFormatError(`field of ${keyLength} bytes overruns the message`);
+          keyStart = p;
+          keyEnd = p += keyLength;
+        } else if (tag === TAG_PAYLOAD_SIZE) {
+          payloadSize = p < metaEnd ? payload[p]! : 0x80;
+          if (payloadSize < 0x80) p++;
+          else {
+            payloadSize = reader.int32At(p);
+            p = reader.pos;
+          }
+        } else {
+          reader.pos = p;
+          if (tag === TAG_COMPACTED_OUT) {
+            if (reader.int32()) (compactedOut ??= new Uint8Array(count))[i] = 1;
+          } else reader.skip(tag & 7);
+          p = reader.pos;
+        }
       }
       if (payloadSize < 0 || payloadSize > length - metaEnd) {
         throw batchError(`entry ${i}: payload size ${payloadSize} overruns the batch`);

@@ -3,7 +3,7 @@ import { fromU64, singleMessageMetadataCodec } from '../codec/codec';
 import { CommandType, InitialPosition, KeySharedMode, SubType } from '../codec/wire-types';
 import { decodeFrameBody, encodePayloadFrame, encodeSimpleFrame } from '../framing/frame';
 import { loadFixture } from './__fixtures__/load-fixture';
-import { decodeBatch, encodeBatch } from './batch';
+import { decodeBatch, encodeBatch, scanBatch } from './batch';
 import {
   AckType,
   ackCommand,
@@ -170,6 +170,24 @@ describe('batch decoding', () => {
     const [entry] = decodeBatch(bytes, 1);
     expect(entry!.metadata.sequenceId).toBe(-1n);
     expect(entry!.metadata.eventTime).toBe(9007199254740993n);
+  });
+
+  it('keeps every scanned layout intact while later batches are scanned (layouts share slabs)', () => {
+    // Sizes from one message to more than a slab's share, so both shared and own tables occur.
+    const batches = Array.from({ length: 300 }, (_, b) => {
+      const count = 1 + ((b * 37) % 500);
+      const messages = Array.from({ length: count }, (_, i) => ({ payload: Buffer.from(`${b}/${i}`), ...(i % 3 ? { partitionKey: `key-${i % 7}` } : {}) }));
+      return { messages, payload: encodeBatch(messages) };
+    });
+    const layouts = batches.map(({ messages, payload }) => scanBatch(payload, messages.length));
+    batches.forEach(({ messages, payload }, b) => {
+      const layout = layouts[b]!;
+      messages.forEach((m, i) => {
+        expect(payload.toString('utf8', layout.dataStart(i), layout.dataEnd(i))).toBe(m.payload.toString());
+        const key = layout.keyStart(i) < 0 ? undefined : payload.toString('utf8', layout.keyStart(i), layout.keyEnd(i));
+        expect(key).toBe(m.partitionKey);
+      });
+    });
   });
 
   it('rejects a batch whose sizes overrun the payload', () => {
