@@ -6,11 +6,12 @@
 // decoded again as the service receives it (so ids, camera and item names are fresh strings per row),
 // then joined by the silver operator (store and camera attributes: the same string objects per row).
 //
-// Run: flock /tmp/retail-bench.lock npx tsx bench/compute/arrow-rows.ts [--rows 50000] [--rounds 20] [--non-ascii] [--baseline <module>]
+// Run: flock /tmp/retail-bench.lock npx tsx bench/compute/arrow-rows.ts [--rows 50000] [--rounds 20] [--non-ascii] [--baseline <module>]...
 // --non-ascii: store names and cities with accented letters (the scene's are ASCII).
-// --baseline: another module exporting recordBatchOfRows (e.g. an older arrow-rows.ts copied next to
-// this file) is measured in the same run. Figures are CPU time per row (user + system) of this
-// process, medians over the rounds, and GC pause time per round (a proxy for the garbage made).
+// --baseline: another module exporting recordBatchOfRows (repeatable) (e.g. an older arrow-rows.ts copied next to
+// this file) is measured in the same run. Figures are medians over the rounds, each build timed
+// after a full GC: CPU time per row of this process (user + system, all threads: GC helpers too),
+// elapsed time per row, and the main thread's GC pauses per build (a proxy for the garbage made).
 
 // The benchmark measures stream-compute's own code, which no library exports: relative imports on purpose.
 /* eslint-disable @nx/enforce-module-boundaries */
@@ -64,44 +65,53 @@ function silverRows(rows: number, nonAscii: boolean): Row[] {
 
 const ipc = (batch: RecordBatch) => Buffer.from(tableToIPC(new Table(batch.schema, [batch]), 'stream'));
 
-let gcMs = 0;
+/** GC pauses (start, duration in ms on performance.now()'s clock), as the observer reports them. */
+const gcPauses: { start: number; duration: number }[] = [];
 new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) gcMs += entry.duration;
+  for (const entry of list.getEntries()) gcPauses.push({ start: entry.startTime, duration: entry.duration });
 }).observe({ entryTypes: ['gc'] });
 
 interface Figures {
-  /** CPU time of the process (all its threads, so GC helpers too) per row. */
+  /** CPU time of the process per row (all its threads: GC helpers too). */
   cpuMicrosPerRow: number;
-  /** Elapsed time per row: the main thread's share when the machine is otherwise idle. */
+  /** Elapsed time per row: the main thread's time when the machine is otherwise idle. */
   wallMicrosPerRow: number;
+  /** GC pauses of the main thread within the timed builds. */
   gcMsPerRound: number;
 }
 
 const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-// A full GC before each builder's rounds, so none of them pays for the garbage of the one before.
+
+// A full GC (untimed) before every timed build, so no build pays for the garbage of the one before,
+// and a pause after it for GC's helper threads to finish sweeping (their CPU time is the process's).
+// It also checks that a builder stays fast across major GCs, as in the service between cycles.
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-/** GC entries reach the observer on a later turn of the event loop. */
+/** Also lets GC entries reach the observer (they come on a later turn of the event loop). */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 async function measure(build: Builder, record: RecordType, rows: readonly Row[], rounds: number): Promise<Figures> {
   for (let r = 0; r < WARM_UP_ROUNDS; r++) build(record, rows);
-  collectGarbage();
-  await settle();
   const cpuRounds: number[] = [];
   const wallRounds: number[] = [];
-  const gcBefore = gcMs;
+  const windows: [number, number][] = [];
   for (let r = 0; r < rounds; r++) {
-    const started = process.hrtime.bigint();
+    collectGarbage();
+    await settle();
+    const started = performance.now();
     const cpuStarted = process.cpuUsage();
     build(record, rows);
     const cpu = process.cpuUsage(cpuStarted);
-    wallRounds.push(Number(process.hrtime.bigint() - started) / 1000);
+    const ended = performance.now();
+    windows.push([started, ended]);
+    wallRounds.push((ended - started) * 1000);
     cpuRounds.push(cpu.user + cpu.system);
   }
   await settle();
-  return { cpuMicrosPerRow: median(cpuRounds) / rows.length, wallMicrosPerRow: median(wallRounds) / rows.length, gcMsPerRound: (gcMs - gcBefore) / rounds };
+  const inWindows = gcPauses.filter((pause) => windows.some(([start, end]) => pause.start >= start && pause.start < end));
+  const gcMs = inWindows.reduce((sum, pause) => sum + pause.duration, 0);
+  return { cpuMicrosPerRow: median(cpuRounds) / rows.length, wallMicrosPerRow: median(wallRounds) / rows.length, gcMsPerRound: gcMs / rounds };
 }
 
 async function main(): Promise<void> {
@@ -111,10 +121,10 @@ async function main(): Promise<void> {
   const nonAscii = process.argv.includes('--non-ascii');
   const rows = silverRows(rowCount, nonAscii);
   const builders: [string, Builder][] = [['stream-compute recordBatchOfRows', recordBatchOfRows]];
-  const baseline = argument('baseline');
-  if (baseline !== undefined) {
+  const baselines = process.argv.flatMap((arg, i) => (arg === '--baseline' && process.argv[i + 1] !== undefined ? [process.argv[i + 1]!] : []));
+  for (const baseline of baselines) {
     const module = (await import(path.resolve(baseline))) as { recordBatchOfRows: Builder };
-    builders.unshift([`baseline ${path.basename(baseline)}`, module.recordBatchOfRows]);
+    builders.push([`baseline ${path.basename(baseline)}`, module.recordBatchOfRows]);
   }
   builders.push(['@retail/schema arrowRecordBatchOf', arrowRecordBatchOf as unknown as Builder]);
 

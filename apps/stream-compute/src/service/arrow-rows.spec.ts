@@ -171,6 +171,11 @@ describe('recordBatchOfRows refuses missing required values, naming the path and
     expect(refused(row)).toThrow(expect.objectContaining({ code: 'INVALID_ROW', message: expect.stringMatching(message) }));
   });
 
+  it('builds the next batch right after refusing one half-way', () => {
+    expect(refused({ ...valid(), tags: ['a', null] }, 3)).toThrow(/tags\[\]: required/);
+    expect(sameAsContract(NESTED, [valid(), { ...valid(), id: 'Zürich', tags: ['b', 'c'] }])).toBe(true);
+  });
+
   it('takes the required fields of a null struct as null, not missing', () => {
     expect(sameAsContract(NESTED, [{ ...valid(), place: null }, valid()])).toBe(true);
   });

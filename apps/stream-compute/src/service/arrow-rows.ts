@@ -5,27 +5,34 @@ import { StreamComputeServiceError } from './errors';
 /*
  * Validated contract records → one Arrow RecordBatch with the contract's schema (field ids
  * included), the same bytes as @retail/schema's arrowRecordBatchOf, built for the per-cycle volume
- * of silver rows (50k rows, a dozen string columns that mostly repeat).
+ * of silver rows (50k rows, a dozen string columns whose values mostly repeat).
  *
  * One pass over the rows: a function generated once per record reads each row's fields by
- * constant keys and appends every value straight into its column's writer (typed arrays, one
- * growable byte buffer per string column), so no per-column arrays of values, joined strings or
- * per-value Buffers are made. See bench/compute/arrow-rows.ts for the figures. (A candidate for libs/schema.)
+ * constant keys and appends every value straight to its column's writer (a typed array, or one
+ * growable byte buffer per string column): no per-column arrays of values, joined strings or
+ * per-value Buffers. On a 50k-row silver batch: ~28 ms of CPU instead of ~90 ms, with next to no
+ * garbage on the JS heap (bench/compute/arrow-rows.ts). (A candidate for libs/schema.)
  * The records were validated by the operators' contract types, so shapes are trusted.
  */
 
 type AnyData = Data<DataType>;
 type Row = Record<string, unknown>;
 
-/** Appends every row's values to the writers (indexed as in the record's column plan). */
+/** Appends every row's values to the writers (all columns, nested ones too, in depth-first order). */
 type RowReader = (rows: readonly Row[], writers: readonly ColumnWriter[]) => void;
 
+/**
+ * What one record type needs, built on first use and kept: its writers too, so that their object
+ * shapes stay alive between batches (optimized code depends on them; were they collected, a major
+ * GC would throw that code away and the next batches would run slowly until V8 optimized it again).
+ */
 interface CompiledRecord {
   schema: Schema;
   type: Struct;
-  columns: ColumnPlan[];
-  /** Plan indexes of the top-level fields, in schema order. */
-  topLevel: number[];
+  /** Every column's writer in depth-first order (the row reader's indexes). */
+  writers: ColumnWriter[];
+  /** The top-level fields' writers, in schema order. */
+  topLevel: ColumnWriter[];
   read: RowReader;
 }
 
@@ -34,59 +41,34 @@ const compiled = new WeakMap<RecordType, CompiledRecord>();
 export function recordBatchOfRows(record: RecordType, rows: readonly Row[]): RecordBatch {
   let entry = compiled.get(record);
   if (entry === undefined) compiled.set(record, (entry = compile(record)));
-  const writers = writersOf(entry.columns, rows.length);
-  entry.read(rows, writers);
-  const children = entry.topLevel.map((index) => finishColumn(entry.columns, writers, rows.length, index));
-  return new RecordBatch(entry.schema, makeData({ type: entry.type, length: rows.length, nullCount: 0, children }));
+  const length = rows.length;
+  for (const writer of entry.writers) writer.begin(length);
+  try {
+    entry.read(rows, entry.writers);
+    const children = entry.topLevel.map((writer) => writer.finish(length));
+    return new RecordBatch(entry.schema, makeData({ type: entry.type, length, nullCount: 0, children }));
+  } finally {
+    // The batch owns the buffers now (or nobody does, after an error).
+    for (const writer of entry.writers) writer.release();
+  }
 }
 
-// ---- the column plan and the generated row reader --------------------------------------------
-
-/** One column of the record, nested ones included, in depth-first order. */
-interface ColumnPlan {
-  field: Field;
-  /** Dotted path for error messages: `bbox.x`, `zone_ids[]`. */
-  path: string;
-  /** Indexes of the child columns (struct fields, list element) in the plan. */
-  children: number[];
-  /** Whether the column holds one value per row (else per list element: its length is unknown up front). */
-  perRow: boolean;
-  /** From the last batch: the next batch's first guess at its buffers' sizes. */
-  valuesPerRow: number;
-  bytesPerValue: number;
-}
+// ---- compiling a record: its writers and the generated row reader ----------------------------
 
 function compile(record: RecordType): CompiledRecord {
   const schema = arrowSchemaOf(record);
-  const columns: ColumnPlan[] = [];
-  const plan = (field: Field, path: string, perRow: boolean): number => {
-    const index = columns.length;
-    const column: ColumnPlan = { field, path, children: [], perRow, valuesPerRow: 1, bytesPerValue: FIRST_GUESS_BYTES_PER_STRING };
-    columns.push(column);
-    supportedOrThrow(field, path);
-    if (field.typeId === Type.Struct) for (const child of field.type.children as Field[]) column.children.push(plan(child, `${path}.${child.name}`, perRow));
-    if (field.typeId === Type.List) column.children.push(plan(field.type.children[0] as Field, `${path}[]`, false));
-    return index;
+  const writers: ColumnWriter[] = [];
+  const writerFor = (field: Field, path: string, perRow: boolean): ColumnWriter => {
+    // Depth-first, parent before children: the order the row reader emits them in.
+    const index = writers.length;
+    writers.push(undefined as never);
+    let children: ColumnWriter[] = [];
+    if (field.typeId === Type.Struct) children = (field.type.children as Field[]).map((child) => writerFor(child, `${path}.${child.name}`, perRow));
+    if (field.typeId === Type.List) children = [writerFor(field.type.children[0] as Field, `${path}[]`, false)];
+    return (writers[index] = writerOf({ field, path, perRow }, children));
   };
-  const topLevel = schema.fields.map((field) => plan(field, field.name, true));
-  return { schema, type: new Struct(schema.fields), columns, topLevel, read: rowReaderOf(schema, columns) };
-}
-
-function supportedOrThrow(field: Field, path: string): void {
-  switch (field.typeId) {
-    case Type.Int:
-    case Type.Date:
-    case Type.Timestamp:
-    case Type.Float:
-    case Type.Bool:
-    case Type.Utf8:
-    case Type.Binary:
-    case Type.Struct:
-    case Type.List:
-      return;
-    default:
-      throw new StreamComputeServiceError('INVALID_ROW', `${path}: Arrow type ${String(field.type)} is not supported`);
-  }
+  const topLevel = schema.fields.map((field) => writerFor(field, field.name, true));
+  return { schema, type: new Struct(schema.fields), writers, topLevel, read: rowReaderOf(schema, writers) };
 }
 
 /**
@@ -95,113 +77,151 @@ function supportedOrThrow(field: Field, path: string): void {
  * (a loop over field names would do a generic keyed lookup per value), and each writer call site
  * sees one writer class. Names come from the contract, quoted as JSON.
  */
-function rowReaderOf(schema: Schema, columns: readonly ColumnPlan[]): RowReader {
+function rowReaderOf(schema: Schema, writers: readonly ColumnWriter[]): RowReader {
   const lines: string[] = [];
   let next = 0;
-  const emit = (value: string, row: string): void => {
+  const emit = (value: string): void => {
     const index = next++;
-    const column = columns[index]!;
+    const field = writers[index]!.field;
     const writer = `w${index}`;
     const local = `v${index}`;
-    if (column.field.typeId === Type.Struct) {
-      lines.push(`const ${local} = ${value};`, `if (${local} === null || ${local} === undefined) ${writer}.addNull(${row}); else {`, `${writer}.addValid();`);
-      for (const child of column.field.type.children as Field[]) emit(`${local}[${JSON.stringify(child.name)}]`, row);
+    if (field.typeId === Type.Struct) {
+      lines.push(`const ${local} = ${value};`, `if (${local} === null || ${local} === undefined) ${writer}.addNull(i); else {`, `${writer}.addValid();`);
+      for (const child of field.type.children as Field[]) emit(`${local}[${JSON.stringify(child.name)}]`);
       lines.push('}');
-    } else if (column.field.typeId === Type.List) {
+    } else if (field.typeId === Type.List) {
       const element = `e${index}`;
-      lines.push(`const ${local} = ${value};`, `if (${local} === null || ${local} === undefined) ${writer}.addNull(${row}); else {`);
+      lines.push(`const ${local} = ${value};`, `if (${local} === null || ${local} === undefined) ${writer}.addNull(i); else {`);
       lines.push(`if (Array.isArray(${local})) for (let ${element} = 0; ${element} < ${local}.length; ${element}++) {`);
-      emit(`${local}[${element}]`, row);
+      emit(`${local}[${element}]`);
       lines.push('}', `${writer}.addEnd();`, '}');
-    } else lines.push(`${writer}.add(${value}, ${row});`);
+    } else lines.push(`${writer}.add(${value}, i);`);
   };
-  for (const field of schema.fields) emit(`r[${JSON.stringify(field.name)}]`, 'i');
-  const declare = columns.map((_, index) => `const w${index} = writers[${index}];`).join('\n');
+  for (const field of schema.fields) emit(`r[${JSON.stringify(field.name)}]`);
+  const declare = writers.map((_, index) => `const w${index} = writers[${index}];`).join('\n');
   const body = `${declare}\nconst n = rows.length;\nfor (let i = 0; i < n; i++) {\nconst r = rows[i];\n${lines.join('\n')}\n}`;
   return new Function('rows', 'writers', body) as RowReader;
 }
 
-/** Fresh writers for one batch, sized from the row count and the last batch. */
-function writersOf(columns: ColumnPlan[], rows: number): ColumnWriter[] {
-  const writers = new Array<ColumnWriter>(columns.length);
-  // Children first: struct and list writers hold theirs.
-  for (let index = columns.length - 1; index >= 0; index--) {
-    const column = columns[index]!;
-    const capacity = column.perRow ? rows : withMargin(rows * column.valuesPerRow);
-    writers[index] = writerOf(column, capacity, column.children.map((child) => writers[child]!));
-  }
-  return writers;
+interface ColumnSpec {
+  field: Field;
+  /** Dotted path for error messages: `bbox.x`, `zone_ids[]`. */
+  path: string;
+  /** One value per row (else one per list element: how many is known only at the end). */
+  perRow: boolean;
 }
 
-function writerOf(column: ColumnPlan, capacity: number, children: ColumnWriter[]): ColumnWriter {
-  const { field, path } = column;
-  const type = field.type;
+function writerOf(spec: ColumnSpec, children: ColumnWriter[]): ColumnWriter {
+  const type = spec.field.type;
   switch (type.typeId) {
     case Type.Int:
     case Type.Date:
-      return type.bitWidth === 64 ? new Int64Writer(field, path, capacity) : new Int32Writer(field, path, capacity);
+      return type.bitWidth === 64 ? new Int64Writer(spec) : new Int32Writer(spec, EMPTY_INT32);
     case Type.Timestamp:
-      return new Int64Writer(field, path, capacity);
+      return new Int64Writer(spec);
     case Type.Float:
-      return type.precision === 1 ? new Float32Writer(field, path, capacity) : new Float64Writer(field, path, capacity);
+      return type.precision === 1 ? new Float32Writer(spec, EMPTY_FLOAT32) : new Float64Writer(spec, EMPTY_FLOAT64);
     case Type.Bool:
-      return new BoolWriter(field, path, capacity);
+      return new BoolWriter(spec);
     case Type.Utf8:
-      return new Utf8Writer(field, path, capacity, withMargin(capacity * column.bytesPerValue));
+      return new Utf8Writer(spec);
     case Type.Binary:
-      return new BinaryWriter(field, path, capacity);
+      return new BinaryWriter(spec);
     case Type.Struct:
-      return new StructWriter(field, path, capacity, children);
-    default: // Type.List (compile() refused the rest)
-      return new ListWriter(field, path, capacity, children[0]!);
+      return new StructWriter(spec, children);
+    case Type.List:
+      return new ListWriter(spec, children[0]!);
+    default:
+      throw new StreamComputeServiceError('INVALID_ROW', `${spec.path}: Arrow type ${String(type)} is not supported`);
   }
 }
-
-function finishColumn(columns: ColumnPlan[], writers: ColumnWriter[], rows: number, index: number): AnyData {
-  const column = columns[index]!;
-  const writer = writers[index]!;
-  if (rows > 0) column.valuesPerRow = writer.length / rows;
-  if (writer instanceof Utf8Writer && writer.length > 0) column.bytesPerValue = writer.bytes / writer.length;
-  return writer.finish((child) => finishColumn(columns, writers, rows, child), column.children);
-}
-
-/** A guess plus an eighth and a little: the sizes of consecutive batches vary. */
-const withMargin = (guess: number) => Math.ceil(guess * 1.125) + 16;
 
 // ---- column writers ------------------------------------------------------------------------
 
 /** A first batch's guess at a string's byte length (later batches use the last batch's sizes). */
 const FIRST_GUESS_BYTES_PER_STRING = 16;
-/** Above this many unused bytes per used byte, a finished buffer is copied to its exact size. */
-const MAX_SLACK_SHIFT = 3;
+/** A finished string buffer with more unused bytes than a quarter of its used ones is copied to its exact size (a guess from the last batch leaves an eighth). */
+const MAX_SLACK_SHIFT = 2;
+/** Distinct non-ASCII values a string column remembers the bytes of (store names, cities: few). */
+const MAX_REMEMBERED_NON_ASCII = 1024;
+
+const EMPTY_BYTES = new Uint8Array(0);
+const EMPTY_BUFFER = Buffer.alloc(0);
+const EMPTY_INT32 = new Int32Array(0);
+const EMPTY_FLOAT32 = new Float32Array(0);
+const EMPTY_FLOAT64 = new Float64Array(0);
+const EMPTY_INT64 = new BigInt64Array(0);
+
+/** A guess plus an eighth and a little: the sizes of consecutive batches vary. */
+const withMargin = (guess: number) => Math.ceil(guess * 1.125) + 16;
+const nextCapacity = (capacity: number, needed: number) => Math.max(needed, capacity * 2, 16);
 
 function setBit(bits: Uint8Array, index: number): void {
   bits[index >> 3]! |= 1 << (index & 7);
 }
 
+type NumberArray = Int32Array | Float32Array | Float64Array | BigInt64Array;
+
+function grown<T extends Uint8Array | NumberArray>(array: T, length: number): T {
+  const out = new (array.constructor as new (length: number) => T)(length);
+  out.set(array as never);
+  return out;
+}
+
 /**
- * Appends one column's values. Validity bits appear with the first null (most columns have none);
- * a parent's null (a null struct's children) is null in Arrow without being a missing value.
- * Subclasses test `validity` in their own `add` so each call site stays monomorphic.
+ * Appends one column's values, batch after batch: begin, add…, finish, release. Validity bits
+ * appear with the first null (most columns have none); a parent's null (a null struct's children)
+ * is null in Arrow without being a missing value. Subclasses test `validity` in their own `add`
+ * so each call site stays monomorphic.
  */
 abstract class ColumnWriter {
+  readonly field: Field;
+  readonly path: string;
+  readonly perRow: boolean;
   length = 0;
   nullCount = 0;
   validity: Uint8Array | undefined = undefined;
+  protected capacity = 0;
+  /** Values per row in the last batch: the next one's first guess for a list's elements. */
+  private valuesPerRow = 1;
 
-  constructor(
-    readonly field: Field,
-    readonly path: string,
-    protected capacity: number,
-  ) {}
+  constructor(spec: ColumnSpec) {
+    this.field = spec.field;
+    this.path = spec.path;
+    this.perRow = spec.perRow;
+  }
 
-  /** Appends a null: from a parent's null, or as the row's own value (refused when the field is required). */
+  /** Starts a batch of `rows` rows. */
+  begin(rows: number): void {
+    this.length = 0;
+    this.nullCount = 0;
+    this.validity = undefined;
+    this.capacity = this.perRow ? rows : withMargin(rows * this.valuesPerRow);
+    this.allocate(this.capacity);
+  }
+
+  /** Ends the batch's column: its Arrow data. */
+  finish(rows: number): AnyData {
+    if (!this.perRow && rows > 0) this.valuesPerRow = this.length / rows;
+    return this.data(rows);
+  }
+
+  /** Lets go of the batch's buffers (the batch holds them). */
+  release(): void {
+    this.validity = undefined;
+    this.allocate(0);
+  }
+
+  /** Appends a null because the parent struct is null: never a missing value, required or not. */
   addParentNull(): void {
     this.appendNull();
   }
 
-  /** Ends the column: its Arrow data (children finished through `finishChild`). */
-  abstract finish(finishChild: (index: number) => AnyData, children: readonly number[]): AnyData;
+  /** Fresh buffers for `capacity` values (0: the empty ones). */
+  protected abstract allocate(capacity: number): void;
+
+  /** The column's Arrow data (a struct's or list's children finished with it). */
+  protected abstract data(rows: number): AnyData;
 
   protected abstract appendNull(): void;
 
@@ -219,39 +239,36 @@ abstract class ColumnWriter {
     this.nullCount++;
   }
 
-  /** Grows the validity bits with the values (called from subclasses' grow). */
-  protected growValidity(capacity: number): void {
-    if (this.validity !== undefined) this.validity = grown(this.validity, (capacity + 7) >> 3);
+  /** Room for one more value: a new capacity, validity bits grown with it; subclasses grow their buffers. */
+  protected growCapacity(): number {
+    this.capacity = nextCapacity(this.capacity, this.length + 1);
+    if (this.validity !== undefined) this.validity = grown(this.validity, (this.capacity + 7) >> 3);
+    return this.capacity;
   }
 
   protected nullBitmap(): Uint8Array | undefined {
     return this.validity === undefined ? undefined : this.validity.subarray(0, (this.length + 7) >> 3);
   }
+
+  protected make(props: object): AnyData {
+    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), ...props } as never) as AnyData;
+  }
 }
 
-function grown<T extends Uint8Array | Int32Array | Float32Array | Float64Array | BigInt64Array>(array: T, length: number): T {
-  const out = new (array.constructor as new (length: number) => T)(length);
-  out.set(array as never);
-  return out;
-}
-
-const nextCapacity = (capacity: number, needed: number) => Math.max(needed, capacity * 2, 16);
-
-class Int32Writer extends ColumnWriter {
-  private data: Int32Array;
-
-  constructor(field: Field, path: string, capacity: number) {
-    super(field, path, capacity);
-    this.data = new Int32Array(capacity);
+/**
+ * Fixed-width numbers in one typed array. Each subclass has its own `add` (the same few lines) so
+ * that its store into the array sees one array type and stays fast.
+ */
+abstract class NumberWriter<T extends NumberArray> extends ColumnWriter {
+  constructor(
+    spec: ColumnSpec,
+    protected values: T,
+  ) {
+    super(spec);
   }
 
-  add(value: unknown, row: number): void {
-    const at = this.length;
-    if (at === this.capacity) this.grow();
-    if (value === null || value === undefined) return this.missing(row);
-    if (typeof value === 'number') this.data[at] = value;
-    if (this.validity !== undefined) setBit(this.validity, at);
-    this.length = at + 1;
+  protected allocate(capacity: number): void {
+    this.values = new (this.values.constructor as new (length: number) => T)(capacity);
   }
 
   protected appendNull(): void {
@@ -259,83 +276,45 @@ class Int32Writer extends ColumnWriter {
     this.markNull(this.length++);
   }
 
-  private grow(): void {
-    this.capacity = nextCapacity(this.capacity, this.length + 1);
-    this.data = grown(this.data, this.capacity);
-    this.growValidity(this.capacity);
+  protected grow(): void {
+    this.values = grown(this.values, this.growCapacity());
   }
 
-  finish(): AnyData {
-    const data = this.data.length === this.length ? this.data : this.data.subarray(0, this.length);
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data } as never) as AnyData;
+  protected data(): AnyData {
+    return this.make({ data: this.values.length === this.length ? this.values : this.values.subarray(0, this.length) });
   }
 }
 
-class Float32Writer extends ColumnWriter {
-  private data: Float32Array;
-
-  constructor(field: Field, path: string, capacity: number) {
-    super(field, path, capacity);
-    this.data = new Float32Array(capacity);
-  }
-
+class Int32Writer extends NumberWriter<Int32Array> {
   add(value: unknown, row: number): void {
     const at = this.length;
     if (at === this.capacity) this.grow();
     if (value === null || value === undefined) return this.missing(row);
-    if (typeof value === 'number') this.data[at] = value;
+    if (typeof value === 'number') this.values[at] = value;
     if (this.validity !== undefined) setBit(this.validity, at);
     this.length = at + 1;
   }
-
-  protected appendNull(): void {
-    if (this.length === this.capacity) this.grow();
-    this.markNull(this.length++);
-  }
-
-  private grow(): void {
-    this.capacity = nextCapacity(this.capacity, this.length + 1);
-    this.data = grown(this.data, this.capacity);
-    this.growValidity(this.capacity);
-  }
-
-  finish(): AnyData {
-    const data = this.data.length === this.length ? this.data : this.data.subarray(0, this.length);
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data } as never) as AnyData;
-  }
 }
 
-class Float64Writer extends ColumnWriter {
-  private data: Float64Array;
-
-  constructor(field: Field, path: string, capacity: number) {
-    super(field, path, capacity);
-    this.data = new Float64Array(capacity);
-  }
-
+class Float32Writer extends NumberWriter<Float32Array> {
   add(value: unknown, row: number): void {
     const at = this.length;
     if (at === this.capacity) this.grow();
     if (value === null || value === undefined) return this.missing(row);
-    if (typeof value === 'number') this.data[at] = value;
+    if (typeof value === 'number') this.values[at] = value;
     if (this.validity !== undefined) setBit(this.validity, at);
     this.length = at + 1;
   }
+}
 
-  protected appendNull(): void {
-    if (this.length === this.capacity) this.grow();
-    this.markNull(this.length++);
-  }
-
-  private grow(): void {
-    this.capacity = nextCapacity(this.capacity, this.length + 1);
-    this.data = grown(this.data, this.capacity);
-    this.growValidity(this.capacity);
-  }
-
-  finish(): AnyData {
-    const data = this.data.length === this.length ? this.data : this.data.subarray(0, this.length);
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data } as never) as AnyData;
+class Float64Writer extends NumberWriter<Float64Array> {
+  add(value: unknown, row: number): void {
+    const at = this.length;
+    if (at === this.capacity) this.grow();
+    if (value === null || value === undefined) return this.missing(row);
+    if (typeof value === 'number') this.values[at] = value;
+    if (this.validity !== undefined) setBit(this.validity, at);
+    this.length = at + 1;
   }
 }
 
@@ -345,14 +324,11 @@ const TWO_32 = 2 ** 32;
  * 64-bit integers (times in µs, ids) written as two 32-bit halves: contract values are safe
  * integers, and a BigInt per value was most of this column's cost and garbage.
  */
-class Int64Writer extends ColumnWriter {
-  private data: BigInt64Array;
-  private halves: Uint32Array;
+class Int64Writer extends NumberWriter<BigInt64Array> {
+  private halves: Uint32Array<ArrayBufferLike> = new Uint32Array(0);
 
-  constructor(field: Field, path: string, capacity: number) {
-    super(field, path, capacity);
-    this.data = new BigInt64Array(capacity);
-    this.halves = new Uint32Array(this.data.buffer, 0, capacity * 2);
+  constructor(spec: ColumnSpec) {
+    super(spec, EMPTY_INT64);
   }
 
   add(value: unknown, row: number): void {
@@ -363,36 +339,24 @@ class Int64Writer extends ColumnWriter {
       const high = Math.floor(value / TWO_32);
       this.halves[2 * at] = value - high * TWO_32; // little-endian: low word first
       this.halves[2 * at + 1] = high >>> 0; // two's complement of a negative high word
-    } else if (typeof value === 'bigint') this.data[at] = value;
+    } else if (typeof value === 'bigint') this.values[at] = value;
     if (this.validity !== undefined) setBit(this.validity, at);
     this.length = at + 1;
   }
 
-  protected appendNull(): void {
-    if (this.length === this.capacity) this.grow();
-    this.markNull(this.length++);
+  protected override allocate(capacity: number): void {
+    super.allocate(capacity);
+    this.halves = new Uint32Array(this.values.buffer, 0, capacity * 2);
   }
 
-  private grow(): void {
-    this.capacity = nextCapacity(this.capacity, this.length + 1);
-    this.data = grown(this.data, this.capacity);
-    this.halves = new Uint32Array(this.data.buffer, 0, this.capacity * 2);
-    this.growValidity(this.capacity);
-  }
-
-  finish(): AnyData {
-    const data = this.data.length === this.length ? this.data : this.data.subarray(0, this.length);
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data } as never) as AnyData;
+  protected override grow(): void {
+    super.grow();
+    this.halves = new Uint32Array(this.values.buffer, 0, this.capacity * 2);
   }
 }
 
 class BoolWriter extends ColumnWriter {
-  private bits: Uint8Array;
-
-  constructor(field: Field, path: string, capacity: number) {
-    super(field, path, capacity);
-    this.bits = new Uint8Array((capacity + 7) >> 3);
-  }
+  private bits = EMPTY_BYTES;
 
   add(value: unknown, row: number): void {
     const at = this.length;
@@ -403,45 +367,40 @@ class BoolWriter extends ColumnWriter {
     this.length = at + 1;
   }
 
+  protected allocate(capacity: number): void {
+    this.bits = new Uint8Array((capacity + 7) >> 3);
+  }
+
   protected appendNull(): void {
     if (this.length === this.capacity) this.grow();
     this.markNull(this.length++);
   }
 
   private grow(): void {
-    this.capacity = nextCapacity(this.capacity, this.length + 1);
-    this.bits = grown(this.bits, (this.capacity + 7) >> 3);
-    this.growValidity(this.capacity);
+    this.bits = grown(this.bits, (this.growCapacity() + 7) >> 3);
   }
 
-  finish(): AnyData {
-    const data = this.bits.subarray(0, (this.length + 7) >> 3);
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), data } as never) as AnyData;
+  protected data(): AnyData {
+    return this.make({ data: this.bits.subarray(0, (this.length + 7) >> 3) });
   }
 }
 
 /** Offsets of a variable-width column (strings, bytes, lists): one more than its values. */
 abstract class OffsetsWriter extends ColumnWriter {
-  protected offsets: Int32Array;
+  protected offsets = EMPTY_INT32;
 
-  constructor(field: Field, path: string, capacity: number) {
-    super(field, path, capacity);
+  protected allocate(capacity: number): void {
     this.offsets = new Int32Array(capacity + 1);
   }
 
   protected growOffsets(): void {
-    this.capacity = nextCapacity(this.capacity, this.length + 1);
-    this.offsets = grown(this.offsets, this.capacity + 1);
-    this.growValidity(this.capacity);
+    this.offsets = grown(this.offsets, this.growCapacity() + 1);
   }
 
   protected finishedOffsets(): Int32Array {
     return this.offsets.length === this.length + 1 ? this.offsets : this.offsets.subarray(0, this.length + 1);
   }
 }
-
-/** Distinct non-ASCII values a string column remembers the bytes of (store names, cities: few). */
-const MAX_REMEMBERED_NON_ASCII = 1024;
 
 /**
  * Strings as UTF-8 in one growable buffer. Most values are short ASCII (ids, names, codes) and
@@ -451,18 +410,15 @@ const MAX_REMEMBERED_NON_ASCII = 1024;
  */
 class Utf8Writer extends OffsetsWriter {
   /** Bytes written so far (the end offset). */
-  bytes = 0;
-  private data: Buffer;
+  private bytes = 0;
+  private buffer = EMPTY_BUFFER;
   private previous: string | undefined = undefined;
   private previousStart = 0;
   private previousEnd = 0;
   /** Non-ASCII value → the position of its first occurrence (its bytes: offsets[p] to offsets[p + 1]). */
   private nonAscii: Map<string, number> | undefined = undefined;
-
-  constructor(field: Field, path: string, capacity: number, byteCapacity: number) {
-    super(field, path, capacity);
-    this.data = Buffer.allocUnsafeSlow(Math.max(byteCapacity, 64));
-  }
+  /** Bytes per value in the last batch: the next one's first guess. */
+  private bytesPerValue = FIRST_GUESS_BYTES_PER_STRING;
 
   add(value: unknown, row: number): void {
     const at = this.length;
@@ -477,6 +433,14 @@ class Utf8Writer extends OffsetsWriter {
     this.length = at + 1;
   }
 
+  protected override allocate(capacity: number): void {
+    super.allocate(capacity);
+    this.buffer = capacity === 0 ? EMPTY_BUFFER : Buffer.allocUnsafeSlow(withMargin(capacity * this.bytesPerValue));
+    this.bytes = 0;
+    this.previous = undefined;
+    this.nonAscii = undefined;
+  }
+
   protected appendNull(): void {
     if (this.length === this.capacity) this.growOffsets();
     this.markNull(this.length);
@@ -486,12 +450,12 @@ class Utf8Writer extends OffsetsWriter {
   private write(value: string): void {
     const start = this.bytes;
     const chars = value.length;
-    if (start + chars > this.data.length) this.growBytes(start + chars);
-    const data = this.data;
+    if (start + chars > this.buffer.length) this.growBytes(start + chars);
+    const buffer = this.buffer;
     for (let k = 0; k < chars; k++) {
       const code = value.charCodeAt(k);
       if (code >= 0x80) return this.writeUtf8(value, start);
-      data[start + k] = code;
+      buffer[start + k] = code;
     }
     this.remember(value, start, start + chars);
   }
@@ -504,8 +468,8 @@ class Utf8Writer extends OffsetsWriter {
       this.previous = value;
       return this.copy(this.offsets[seen]!, this.offsets[seen + 1]!);
     }
-    if (start + 3 * value.length > this.data.length) this.growBytes(start + 3 * value.length);
-    this.remember(value, start, start + this.data.write(value, start, 'utf8'));
+    if (start + 3 * value.length > this.buffer.length) this.growBytes(start + 3 * value.length);
+    this.remember(value, start, start + this.buffer.write(value, start, 'utf8'));
     if (this.nonAscii.size < MAX_REMEMBERED_NON_ASCII) this.nonAscii.set(value, this.length);
   }
 
@@ -517,9 +481,9 @@ class Utf8Writer extends OffsetsWriter {
   private copy(from: number, to: number): void {
     const start = this.bytes;
     const size = to - from;
-    if (start + size > this.data.length) this.growBytes(start + size);
-    const data = this.data;
-    for (let k = 0; k < size; k++) data[start + k] = data[from + k]!;
+    if (start + size > this.buffer.length) this.growBytes(start + size);
+    const buffer = this.buffer;
+    for (let k = 0; k < size; k++) buffer[start + k] = buffer[from + k]!;
     this.previousStart = start;
     this.previousEnd = this.bytes = start + size;
   }
@@ -531,15 +495,16 @@ class Utf8Writer extends OffsetsWriter {
   }
 
   private growBytes(needed: number): void {
-    const data = Buffer.allocUnsafeSlow(nextCapacity(this.data.length, needed));
-    this.data.copy(data, 0, 0, this.bytes);
-    this.data = data;
+    const buffer = Buffer.allocUnsafeSlow(nextCapacity(this.buffer.length, needed));
+    this.buffer.copy(buffer, 0, 0, this.bytes);
+    this.buffer = buffer;
   }
 
-  finish(): AnyData {
+  protected data(): AnyData {
     const used = this.bytes;
-    const data = this.data.length - used > used >> MAX_SLACK_SHIFT ? Uint8Array.prototype.slice.call(this.data, 0, used) : this.data.subarray(0, used);
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), valueOffsets: this.finishedOffsets(), data } as never) as AnyData;
+    if (this.length > 0) this.bytesPerValue = used / this.length;
+    const exact = this.buffer.length - used > used >> MAX_SLACK_SHIFT ? Uint8Array.prototype.slice.call(this.buffer, 0, used) : this.buffer.subarray(0, used);
+    return this.make({ valueOffsets: this.finishedOffsets(), data: exact });
   }
 }
 
@@ -560,37 +525,41 @@ class BinaryWriter extends OffsetsWriter {
     this.length = at + 1;
   }
 
+  protected override allocate(capacity: number): void {
+    super.allocate(capacity);
+    this.chunks = [];
+    this.bytes = 0;
+  }
+
   protected appendNull(): void {
     if (this.length === this.capacity) this.growOffsets();
     this.markNull(this.length);
     this.offsets[++this.length] = this.bytes;
   }
 
-  finish(): AnyData {
-    const data = new Uint8Array(this.bytes);
+  protected data(): AnyData {
+    const bytes = new Uint8Array(this.bytes);
     let at = 0;
     for (const chunk of this.chunks) {
-      data.set(chunk, at);
+      bytes.set(chunk, at);
       at += chunk.byteLength;
     }
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), valueOffsets: this.finishedOffsets(), data } as never) as AnyData;
+    return this.make({ valueOffsets: this.finishedOffsets(), data: bytes });
   }
 }
 
 /** A struct's own validity; the row reader appends its fields to the child writers. */
 class StructWriter extends ColumnWriter {
   constructor(
-    field: Field,
-    path: string,
-    capacity: number,
+    spec: ColumnSpec,
     private readonly children: readonly ColumnWriter[],
   ) {
-    super(field, path, capacity);
+    super(spec);
   }
 
   addValid(): void {
     const at = this.length;
-    if (at === this.capacity) this.grow();
+    if (at === this.capacity) this.growCapacity();
     if (this.validity !== undefined) setBit(this.validity, at);
     this.length = at + 1;
   }
@@ -599,31 +568,28 @@ class StructWriter extends ColumnWriter {
     this.missing(row);
   }
 
+  protected allocate(): void {
+    // Only validity bits, made with the first null.
+  }
+
   protected appendNull(): void {
-    if (this.length === this.capacity) this.grow();
+    if (this.length === this.capacity) this.growCapacity();
     this.markNull(this.length++);
     for (const child of this.children) child.addParentNull();
   }
 
-  private grow(): void {
-    this.capacity = nextCapacity(this.capacity, this.length + 1);
-    this.growValidity(this.capacity);
-  }
-
-  finish(finishChild: (index: number) => AnyData, children: readonly number[]): AnyData {
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), children: children.map(finishChild) } as never) as AnyData;
+  protected data(rows: number): AnyData {
+    return this.make({ children: this.children.map((child) => child.finish(rows)) });
   }
 }
 
 /** A list's offsets into its element column; the row reader appends the elements, then calls addEnd. */
 class ListWriter extends OffsetsWriter {
   constructor(
-    field: Field,
-    path: string,
-    capacity: number,
+    spec: ColumnSpec,
     private readonly elements: ColumnWriter,
   ) {
-    super(field, path, capacity);
+    super(spec);
   }
 
   addEnd(): void {
@@ -644,7 +610,7 @@ class ListWriter extends OffsetsWriter {
     this.offsets[++this.length] = this.elements.length;
   }
 
-  finish(finishChild: (index: number) => AnyData, children: readonly number[]): AnyData {
-    return makeData({ type: this.field.type, length: this.length, nullCount: this.nullCount, nullBitmap: this.nullBitmap(), valueOffsets: this.finishedOffsets(), child: finishChild(children[0]!) } as never) as AnyData;
+  protected data(rows: number): AnyData {
+    return this.make({ valueOffsets: this.finishedOffsets(), child: this.elements.finish(rows) });
   }
 }
