@@ -64,6 +64,114 @@ interface Sighting {
   y: number;
 }
 
+/**
+ * The buffered sightings by column, in numbered slots reused last-freed-first: no object per
+ * sighting, and a released slot (still in cache) takes the next sighting offered. A sighting waits
+ * a watermark's delay (seconds, thousands of events), long enough for a freshly allocated object to
+ * leave the cache; the columns stay dense and warm.
+ */
+class SightingColumns {
+  private capacity = 0;
+  private xs = new Float64Array(0);
+  private ys = new Float64Array(0);
+  private tss = new Float64Array(0);
+  private trackIds = new Float64Array(0);
+  private readonly cameras: (CameraSlot | undefined)[] = [];
+  private readonly detectionIds: string[] = [];
+  private readonly storeIds: string[] = [];
+  private readonly itemNames: string[] = [];
+  private readonly free: number[] = [];
+
+  add(camera: CameraSlot, detectionId: string, storeId: string, ts: number, trackId: number, itemName: string, x: number, y: number): number {
+    if (this.free.length === 0) this.grow();
+    const slot = this.free.pop()!;
+    this.xs[slot] = x;
+    this.ys[slot] = y;
+    this.tss[slot] = ts;
+    this.trackIds[slot] = trackId;
+    this.cameras[slot] = camera;
+    this.detectionIds[slot] = detectionId;
+    this.storeIds[slot] = storeId;
+    this.itemNames[slot] = itemName;
+    return slot;
+  }
+
+  /** Copies a slot into `into` (a reused object: reading allocates nothing). */
+  read(slot: number, into: Sighting): void {
+    into.camera = this.cameras[slot]!;
+    into.detectionId = this.detectionIds[slot]!;
+    into.storeId = this.storeIds[slot]!;
+    into.ts = this.tss[slot]!;
+    into.trackId = this.trackIds[slot]!;
+    into.itemName = this.itemNames[slot]!;
+    into.x = this.xs[slot]!;
+    into.y = this.ys[slot]!;
+  }
+
+  /** The release order of sightings: event time, then camera, track and detection id (never arrival order). */
+  before(a: number, b: number): boolean {
+    const tsA = this.tss[a]!;
+    const tsB = this.tss[b]!;
+    return tsA !== tsB ? tsA < tsB : this.tieBefore(a, b);
+  }
+
+  /** `before` for two slots of one event time. */
+  tieBefore(a: number, b: number): boolean {
+    const cameraA = this.cameras[a]!;
+    const cameraB = this.cameras[b]!;
+    if (cameraA !== cameraB) return cameraA.cameraId < cameraB.cameraId;
+    const trackA = this.trackIds[a]!;
+    const trackB = this.trackIds[b]!;
+    if (trackA !== trackB) return trackA < trackB;
+    return this.detectionIds[a]! < this.detectionIds[b]!;
+  }
+
+  release(slot: number): void {
+    // Drop the references, so freed slots keep no strings alive.
+    this.cameras[slot] = undefined;
+    this.detectionIds[slot] = '';
+    this.storeIds[slot] = '';
+    this.itemNames[slot] = '';
+    this.free.push(slot);
+  }
+
+  clear(): void {
+    this.capacity = 0;
+    this.xs = new Float64Array(0);
+    this.ys = new Float64Array(0);
+    this.tss = new Float64Array(0);
+    this.trackIds = new Float64Array(0);
+    this.cameras.length = 0;
+    this.detectionIds.length = 0;
+    this.storeIds.length = 0;
+    this.itemNames.length = 0;
+    this.free.length = 0;
+  }
+
+  private grow(): void {
+    const old = this.capacity;
+    const capacity = Math.max(INITIAL_SIGHTING_SLOTS, old * 2);
+    const widen = (column: Float64Array) => {
+      const wider = new Float64Array(capacity);
+      wider.set(column);
+      return wider;
+    };
+    this.xs = widen(this.xs);
+    this.ys = widen(this.ys);
+    this.tss = widen(this.tss);
+    this.trackIds = widen(this.trackIds);
+    for (let slot = old; slot < capacity; slot++) {
+      this.cameras.push(undefined);
+      this.detectionIds.push('');
+      this.storeIds.push('');
+      this.itemNames.push('');
+    }
+    // Lowest slots on top of the stack: they are taken first.
+    for (let slot = capacity - 1; slot >= old; slot--) this.free.push(slot);
+    this.capacity = capacity;
+  }
+}
+
 interface ZoneStay {
   zoneId: string;
   zoneName: string;
@@ -125,29 +233,19 @@ interface QueueState {
 }
 
 const SEP = '\u0000';
+/** Slots of the first sighting columns (they double when full). */
+const INITIAL_SIGHTING_SLOTS = 1024;
 const UNKNOWN_STORE: StoreFields = { name: 'unknown', city: 'unknown', region: 'unknown', timezone: 'UTC' };
 
-/** The release order of sightings: event time, then camera, track and detection id (never arrival order). */
-function sightingBefore(a: Sighting, b: Sighting): boolean {
-  return a.ts !== b.ts ? a.ts < b.ts : tieBefore(a, b);
-}
-
-/** `sightingBefore` for two sightings of one event time. */
-function tieBefore(a: Sighting, b: Sighting): boolean {
-  if (a.camera !== b.camera) return a.camera.cameraId < b.camera.cameraId;
-  if (a.trackId !== b.trackId) return a.trackId < b.trackId;
-  return a.detectionId < b.detectionId;
-}
-
-/** Adds a sighting to the few of one event time, keeping them in release order (insertion sort: ties are a frame's few). */
-function insertInOrder(sightings: Sighting[], sighting: Sighting): void {
-  let i = sightings.length;
-  sightings.push(sighting);
-  while (i > 0 && tieBefore(sighting, sightings[i - 1]!)) {
-    sightings[i] = sightings[i - 1]!;
+/** Adds a slot to the few of one event time, keeping them in release order (insertion sort: ties are a frame's few). */
+function insertInOrder(columns: SightingColumns, slots: number[], slot: number): void {
+  let i = slots.length;
+  slots.push(slot);
+  while (i > 0 && columns.tieBefore(slot, slots[i - 1]!)) {
+    slots[i] = slots[i - 1]!;
     i--;
   }
-  sightings[i] = sighting;
+  slots[i] = slot;
 }
 
 function prepareGeometry(camera: CameraInfo): CameraGeometry {
@@ -220,9 +318,13 @@ export class PatternDetector {
   private readonly queueMinTracks: number;
   private readonly queueMinDurationUs: number;
   private readonly queueCooldownUs: number;
-  private readonly buffer = new KeyedMinHeap<Sighting>();
-  /** Sightings of one event time being released, in release order (reused). */
-  private readonly released: Sighting[] = [];
+  /** The buffered sightings' slots by event time. */
+  private readonly buffer = new KeyedMinHeap<number>();
+  private readonly columns = new SightingColumns();
+  /** Slots of one event time being released, in release order (reused). */
+  private readonly released: number[] = [];
+  /** The sighting being applied (one object, refilled for each). */
+  private readonly current: Sighting = { camera: new CameraSlot(''), detectionId: '', storeId: '', ts: 0, trackId: 0, itemName: '', x: 0, y: 0 };
   private readonly cameras = new Map<string, CameraSlot>();
   /** Every track by key, in the order they began (the snapshot's order). */
   private readonly tracks = new Map<string, TrackState>();
@@ -280,34 +382,26 @@ export class PatternDetector {
       return;
     }
     const box = event.bbox;
-    const sighting: Sighting = {
-      camera: this.slotOf(event.camera_id),
-      detectionId: event.detection_id,
-      storeId: event.store_id,
-      ts,
-      trackId,
-      itemName: event.item_name,
-      x: box.x + box.w / 2,
-      y: box.y + box.h,
-    };
-    this.buffer.push(ts, sighting);
+    const slot = this.columns.add(this.slotOf(event.camera_id), event.detection_id, event.store_id, ts, trackId, event.item_name, box.x + box.w / 2, box.y + box.h);
+    this.buffer.push(ts, slot);
   }
 
   /** Releases sightings up to the watermark in event-time order and fires due timers. */
   advance(watermark: number): void {
     if (watermark <= this.time) return;
     const buffer = this.buffer;
+    const columns = this.columns;
     const released = this.released;
     while (buffer.size > 0 && buffer.peekKey() <= watermark) {
       // Every sighting of the earliest event time, in the total order.
       const ts = buffer.peekKey();
-      while (buffer.size > 0 && buffer.peekKey() === ts) insertInOrder(released, buffer.pop()!);
+      while (buffer.size > 0 && buffer.peekKey() === ts) insertInOrder(columns, released, buffer.pop()!);
       // As if taken one by one: each sighting leaves the buffer before the timers due before it fire.
       let next = 1;
       try {
         this.fireTimersBefore(ts);
-        this.apply(released[0]!);
-        while (next < released.length) this.apply(released[next++]!);
+        this.applySlot(released[0]!);
+        while (next < released.length) this.applySlot(released[next++]!);
       } finally {
         // An output that throws must not lose the sightings not taken yet: back to the buffer.
         for (let i = next; i < released.length; i++) buffer.push(ts, released[i]!);
@@ -335,6 +429,14 @@ export class PatternDetector {
       slot.tables = tables;
     }
     return slot.geometry;
+  }
+
+  /** Applies the sighting in a slot and frees the slot. */
+  private applySlot(slot: number): void {
+    const s = this.current;
+    this.columns.read(slot, s);
+    this.columns.release(slot);
+    this.apply(s);
   }
 
   private apply(s: Sighting): void {
@@ -642,10 +744,15 @@ export class PatternDetector {
   }
 
   snapshot(): PatternSnapshot {
-    const buffered = this.buffer.values().sort((a, b) => (sightingBefore(a, b) ? -1 : sightingBefore(b, a) ? 1 : 0));
+    const columns = this.columns;
+    const slots = this.buffer.values().sort((a, b) => (columns.before(a, b) ? -1 : columns.before(b, a) ? 1 : 0));
+    const s = { ...this.current };
     return {
       time: this.time === NO_WATERMARK ? null : this.time,
-      buffer: buffered.map((s) => [s.detectionId, s.camera.cameraId, s.storeId, s.ts, s.trackId, s.itemName, s.x, s.y]),
+      buffer: slots.map((slot) => {
+        columns.read(slot, s);
+        return [s.detectionId, s.camera.cameraId, s.storeId, s.ts, s.trackId, s.itemName, s.x, s.y];
+      }),
       tracks: [...this.tracks.values()].map((t) => [
         t.camera.cameraId,
         t.storeId,
@@ -664,9 +771,10 @@ export class PatternDetector {
       throw new StreamComputeError('INVALID_SNAPSHOT', 'pattern snapshot: expected buffer, tracks and queues arrays');
     this.time = snapshot.time ?? NO_WATERMARK;
     this.buffer.clear();
+    this.columns.clear();
     this.cameras.clear();
     for (const [detectionId, cameraId, storeId, ts, trackId, itemName, x, y] of snapshot.buffer)
-      this.buffer.push(ts, { camera: this.slotOf(cameraId), detectionId, storeId, ts, trackId, itemName, x, y });
+      this.buffer.push(ts, this.columns.add(this.slotOf(cameraId), detectionId, storeId, ts, trackId, itemName, x, y));
     this.tracks.clear();
     this.oldest = null;
     this.newest = null;
