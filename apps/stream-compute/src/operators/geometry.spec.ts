@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { crossesSegment, polygonContains, positionOf, prepareLine, preparedSignedDistance, signedDistance } from './geometry';
+import { crossesSegment, polygonContains, positionOf, preparedPolygonContains, preparedSignedDistance, prepareLine, preparePolygon, signedDistance } from './geometry';
 
 const square = [
   { x: 0.1, y: 0.1 },
@@ -64,5 +64,20 @@ describe('geometry', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('gives a prepared polygon exactly the answers of polygonContains (only points beside its vertical extent skip the edges)', () => {
+    const coordinate = fc.double({ min: -0.5, max: 1.5, noNaN: true });
+    const polygon = fc.array(fc.record({ x: coordinate, y: coordinate }), { minLength: 3, maxLength: 8 });
+    // Points often exactly at a vertex's height, where the extent check and the edges meet.
+    fc.assert(
+      fc.property(polygon, coordinate, coordinate, fc.nat(7), fc.boolean(), (points, x, y, vertex, onVertexHeight) => {
+        const py = onVertexHeight ? points[vertex % points.length]!.y : y;
+        expect(preparedPolygonContains(preparePolygon(points), x, py)).toBe(polygonContains(points, x, py));
+      }),
+      { numRuns: 2_000 },
+    );
+    for (const [x, y] of [[0.25, 0.25], [0.75, 0.25], [0.75, 0.75], [0.5, 0], [0.5, 1], [0.5, -0.1], [0.5, 1.1]] as const)
+      expect([x, y, preparedPolygonContains(preparePolygon(ell), x, y)]).toEqual([x, y, polygonContains(ell, x, y)]);
   });
 });

@@ -19,6 +19,33 @@ export function polygonContains(polygon: readonly Point[], x: number, y: number)
   return inside;
 }
 
+/** A polygon prepared for many `preparedPolygonContains` calls: its vertical extent computed once. */
+export interface PreparedPolygon {
+  readonly polygon: readonly Point[];
+  readonly minY: number;
+  readonly maxY: number;
+}
+
+export function preparePolygon(polygon: readonly Point[]): PreparedPolygon {
+  let minY = Number.POSITIVE_INFINITY;
+  let maxY = Number.NEGATIVE_INFINITY;
+  for (const point of polygon) {
+    if (point.y < minY) minY = point.y;
+    if (point.y > maxY) maxY = point.y;
+  }
+  return { polygon, minY, maxY };
+}
+
+/**
+ * `polygonContains(polygon, x, y)` exactly, skipping the edges when y is outside the polygon's
+ * vertical extent: with y less than every vertex's, or not less than the largest, no edge straddles
+ * y and the test would count no crossing.
+ */
+export function preparedPolygonContains(prepared: PreparedPolygon, x: number, y: number): boolean {
+  if (y < prepared.minY || y >= prepared.maxY) return false;
+  return polygonContains(prepared.polygon, x, y);
+}
+
 /**
  * Signed distance of a point from the infinite line through a → b: positive on the side a → b
  * turned 90° clockwise on screen (image y grows downwards), i.e. to the right of a → b.

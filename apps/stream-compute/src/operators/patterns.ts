@@ -1,7 +1,7 @@
 import { LineCrossing, QueueAlert, ZoneDwell, type DetectionEvent, type DwellEndReason, type ZoneKind } from '@retail/schema';
-import type { CameraInfo, LineInfo, StoreInfo } from '../records/reference';
+import type { CameraInfo, LineInfo, StoreInfo, ZoneInfo } from '../records/reference';
 import { StreamComputeError } from './errors';
-import { crossesSegment, polygonContains, prepareLine, preparedSignedDistance, type PreparedLine } from './geometry';
+import { crossesSegment, preparedPolygonContains, preparedSignedDistance, prepareLine, preparePolygon, type PreparedLine, type PreparedPolygon } from './geometry';
 import { KeyedMinHeap } from './min-heap';
 import type { ReferenceTables } from './reference-join';
 import { US_PER_MS } from './time';
@@ -28,9 +28,10 @@ export interface PatternSnapshot {
 
 type StoreFields = Omit<StoreInfo, 'storeId'>;
 
-/** A camera's lines with their lengths computed once (per version of the reference data). */
+/** A camera's zones and lines with their extents and lengths computed once (per version of the reference data). */
 interface CameraGeometry {
   readonly info: CameraInfo;
+  readonly zones: readonly { readonly info: ZoneInfo; readonly prepared: PreparedPolygon }[];
   readonly lines: readonly { readonly info: LineInfo; readonly prepared: PreparedLine }[];
 }
 
@@ -52,7 +53,7 @@ class CameraSlot {
   constructor(readonly cameraId: string) {}
 }
 
-/** What the patterns keep of a tracked detection until the watermark releases it. */
+/** What the patterns keep of a tracked detection until the watermark releases it (stored in `SightingColumns`). */
 interface Sighting {
   camera: CameraSlot;
   detectionId: string;
@@ -249,7 +250,11 @@ function insertInOrder(columns: SightingColumns, slots: number[], slot: number):
 }
 
 function prepareGeometry(camera: CameraInfo): CameraGeometry {
-  return { info: camera, lines: camera.lines.map((line) => ({ info: line, prepared: prepareLine(line.a, line.b) })) };
+  return {
+    info: camera,
+    zones: camera.zones.map((zone) => ({ info: zone, prepared: preparePolygon(zone.polygon) })),
+    lines: camera.lines.map((line) => ({ info: line, prepared: prepareLine(line.a, line.b) })),
+  };
 }
 
 function indexOfStay(stays: readonly ZoneStay[], zoneId: string): number {
@@ -307,10 +312,13 @@ function hasZone(camera: CameraInfo, zoneId: string): boolean {
  * behind the patterns' clock is skipped (counted in `lateSkipped`). Timers (track lost, queue
  * alert due) fire in event time at their exact due time, interleaved with sightings.
  *
- * Cost per event is kept to a few cheap steps: the buffer is a heap by event time alone (ties,
- * a few sightings of one frame, are ordered when released); tracks hang off a per-camera slot by
- * their numeric id; and since sightings are applied in event-time order, a track seen is the newest,
- * so tracks stay in a list by last sighting and the next track to be lost is always at its head.
+ * Cost per event is kept to a few cheap steps: sightings wait in reused column slots under a heap
+ * by event time alone (ties, a few sightings of one frame, are ordered when released); tracks hang
+ * off a per-camera slot by their numeric id; since sightings are applied in event-time order, a
+ * track seen is the newest, so tracks stay in a list by last sighting and the next track to be lost
+ * is at its head; row ids are built from per-track prefixes. The differential test
+ * (patterns.differential.spec.ts) holds it to the rows, order and snapshots of the implementation
+ * it replaced (test-support/reference-patterns.ts).
  */
 export class PatternDetector {
   private readonly lostAfterUs: number;
@@ -456,7 +464,7 @@ export class PatternDetector {
       this.reposition(track);
     }
     track.itemName = s.itemName;
-    this.updateZones(track, geometry.info, s, tables);
+    this.updateZones(track, geometry, s, tables);
     this.updateLines(track, geometry, s, tables);
   }
 
@@ -529,11 +537,12 @@ export class PatternDetector {
     return track.store;
   }
 
-  private updateZones(track: TrackState, camera: CameraInfo, s: Sighting, tables: ReferenceTables): void {
-    const zones = camera.zones;
+  private updateZones(track: TrackState, geometry: CameraGeometry, s: Sighting, tables: ReferenceTables): void {
+    const camera = geometry.info;
+    const zones = geometry.zones;
     for (let z = 0; z < zones.length; z++) {
-      const zone = zones[z]!;
-      const inside = polygonContains(zone.polygon, s.x, s.y);
+      const { info: zone, prepared } = zones[z]!;
+      const inside = preparedPolygonContains(prepared, s.x, s.y);
       const at = indexOfStay(track.stays, zone.zoneId);
       if (inside && at < 0) {
         track.stays.push({ zoneId: zone.zoneId, zoneName: zone.name, zoneKind: zone.kind, enterTs: s.ts, lastInsideTs: s.ts });
