@@ -429,14 +429,14 @@ export class PatternDetector {
     return slot;
   }
 
-  /** The slot's geometry in the current reference data; undefined when the camera is not in it. */
-  private geometryOf(slot: CameraSlot, tables: ReferenceTables): CameraGeometry | undefined {
-    if (slot.tables !== tables) {
-      const camera = tables.camera(slot.cameraId);
-      slot.geometry = camera === undefined ? undefined : slot.geometry?.info === camera ? slot.geometry : prepareGeometry(camera);
-      slot.tables = tables;
+  /** The camera's geometry in the current reference data; undefined when the camera is not in it. */
+  private geometryOf(cameraSlot: CameraSlot, tables: ReferenceTables): CameraGeometry | undefined {
+    if (cameraSlot.tables !== tables) {
+      const camera = tables.camera(cameraSlot.cameraId);
+      cameraSlot.geometry = camera === undefined ? undefined : cameraSlot.geometry?.info === camera ? cameraSlot.geometry : prepareGeometry(camera);
+      cameraSlot.tables = tables;
     }
-    return slot.geometry;
+    return cameraSlot.geometry;
   }
 
   /** Applies the sighting in a slot and frees the slot. */
@@ -449,15 +449,15 @@ export class PatternDetector {
 
   private apply(s: Sighting): void {
     const tables = this.reference();
-    const slot = s.camera;
-    const geometry = this.geometryOf(slot, tables);
+    const cameraSlot = s.camera;
+    const geometry = this.geometryOf(cameraSlot, tables);
     if (geometry === undefined) {
       this.unknownCameraSkipped++;
       return;
     }
-    let track = slot.tracks.get(s.trackId);
+    let track = cameraSlot.tracks.get(s.trackId);
     if (track === undefined) {
-      track = this.startTrack(slot, s.storeId, s.trackId, s.itemName, s.ts);
+      track = this.startTrack(cameraSlot, s.storeId, s.trackId, s.itemName, s.ts);
       if (s.ts < this.lostLowerBound) this.lostLowerBound = s.ts;
     } else {
       track.lastTs = s.ts;
@@ -627,11 +627,11 @@ export class PatternDetector {
   }
 
   private changeQueue(track: TrackState, zoneId: string, zoneName: string, delta: 1 | -1, at: number, tables: ReferenceTables): void {
-    const slot = track.camera;
-    let queue = slot.queues.get(zoneId);
+    const cameraSlot = track.camera;
+    let queue = cameraSlot.queues.get(zoneId);
     if (queue === undefined) {
-      queue = { key: `${slot.cameraId}${SEP}${zoneId}`, cameraId: slot.cameraId, storeId: track.storeId, zoneId, zoneName, count: 0, aboveSince: null, raisedAt: null, lastRaisedAt: null };
-      slot.queues.set(zoneId, queue);
+      queue = { key: `${cameraSlot.cameraId}${SEP}${zoneId}`, cameraId: cameraSlot.cameraId, storeId: track.storeId, zoneId, zoneName, count: 0, aboveSince: null, raisedAt: null, lastRaisedAt: null };
+      cameraSlot.queues.set(zoneId, queue);
       this.queues.set(queue.key, queue);
     }
     queue.count += delta;
@@ -648,7 +648,7 @@ export class PatternDetector {
     }
     // Forget idle queues that hold nothing worth remembering (the cool-down may still matter).
     if (queue.count === 0 && (queue.lastRaisedAt === null || at - queue.lastRaisedAt >= this.queueCooldownUs)) {
-      slot.queues.delete(zoneId);
+      cameraSlot.queues.delete(zoneId);
       this.queues.delete(queue.key);
     }
   }
