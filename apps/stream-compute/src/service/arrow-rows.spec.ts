@@ -13,7 +13,7 @@ import {
   sampleZoneDwell,
 } from '../../../../libs/schema/src/test-support/compute-samples';
 import { sampleDeadLetter } from '../../../../libs/schema/src/test-support/samples';
-import { recordBatchOfRows } from './arrow-rows';
+import { recordBatchOfRows, RecordColumns } from './arrow-rows';
 
 const ipc = (batch: RecordBatch) => Buffer.from(tableToIPC(new Table(batch.schema, [batch]), 'stream'));
 
@@ -178,5 +178,29 @@ describe('recordBatchOfRows refuses missing required values, naming the path and
 
   it('takes the required fields of a null struct as null, not missing', () => {
     expect(sameAsContract(NESTED, [{ ...valid(), place: null }, valid()])).toBe(true);
+  });
+});
+
+describe('RecordColumns (rows added one at a time)', () => {
+  it('builds, batch after batch, what the contract builder makes of the same rows', () => {
+    const columns = new RecordColumns(NESTED, 2); // a small first guess: the columns grow while rows arrive
+    fc.assert(
+      fc.property(fc.array(nestedRow, { maxLength: 60 }), (rows) => {
+        for (const row of rows) columns.add(row as Record<string, unknown>);
+        expect(columns.length).toBe(rows.length);
+        const batch = columns.finish();
+        expect(columns.length).toBe(0);
+        return batch.numRows === rows.length && ipc(batch).equals(ipc(arrowRecordBatchOf(NESTED, rows as never)));
+      }),
+    );
+  });
+
+  it('stops at a row with a missing required value: that row and every later call fail, nothing half-written is returned', () => {
+    const columns = new RecordColumns(ItemCount as unknown as RecordType);
+    columns.add(sampleItemCount() as unknown as Record<string, unknown>);
+    const broken = { ...sampleItemCount(), store_id: null } as unknown as Record<string, unknown>;
+    expect(() => columns.add(broken)).toThrow(/store_id: required but null in row 1/);
+    expect(() => columns.add(sampleItemCount() as unknown as Record<string, unknown>)).toThrow(/store_id: required but null/);
+    expect(() => columns.finish()).toThrow(/store_id: required but null/);
   });
 });

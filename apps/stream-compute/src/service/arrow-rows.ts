@@ -53,6 +53,56 @@ export function recordBatchOfRows(record: RecordType, rows: readonly Row[]): Rec
   }
 }
 
+/**
+ * One record's rows appended as they arrive, finished into a batch at the end (a cycle's silver
+ * rows): each row object becomes garbage at once instead of living, and being copied by the young
+ * generation's collector, until the commit, and the commit only finishes the columns. It has
+ * writers of its own (recordBatchOfRows shares one set per record). A row the contract would
+ * refuse (a required value missing) throws INVALID_ROW and leaves the columns unusable: the rows
+ * come from the operators' contract types, so that is a defect, and the caller stops.
+ */
+export class RecordColumns {
+  private readonly entry: CompiledRecord;
+  private readonly addRow: (row: Row, index: number) => void;
+  private rows = 0;
+  private broken: unknown;
+
+  constructor(record: RecordType, expectedRows = 1_024) {
+    this.entry = compile(record);
+    this.addRow = singleRowReaderOf(this.entry.schema, this.entry.writers);
+    for (const writer of this.entry.writers) writer.begin(expectedRows);
+  }
+
+  get length(): number {
+    return this.rows;
+  }
+
+  add(row: Row): void {
+    if (this.broken !== undefined) throw this.broken;
+    try {
+      this.addRow(row, this.rows);
+    } catch (error) {
+      this.broken = error;
+      throw error;
+    }
+    this.rows++;
+  }
+
+  /** The rows added so far as one batch; the next `add` starts a new one (sized like this one). */
+  finish(): RecordBatch {
+    if (this.broken !== undefined) throw this.broken;
+    const length = this.rows;
+    const children = this.entry.topLevel.map((writer) => writer.finish(length));
+    const batch = new RecordBatch(this.entry.schema, makeData({ type: this.entry.type, length, nullCount: 0, children }));
+    for (const writer of this.entry.writers) {
+      writer.release();
+      writer.begin(length);
+    }
+    this.rows = 0;
+    return batch;
+  }
+}
+
 // ---- compiling a record: its writers and the generated row reader ----------------------------
 
 function compile(record: RecordType): CompiledRecord {
@@ -78,6 +128,19 @@ function compile(record: RecordType): CompiledRecord {
  * sees one writer class. Names come from the contract, quoted as JSON.
  */
 function rowReaderOf(schema: Schema, writers: readonly ColumnWriter[]): RowReader {
+  const { declare, lines } = rowReaderSource(schema, writers);
+  const body = `${declare}\nconst n = rows.length;\nfor (let i = 0; i < n; i++) {\nconst r = rows[i];\n${lines}\n}`;
+  return new Function('rows', 'writers', body) as RowReader;
+}
+
+/** The same reader for one row at a time, its writers bound once. */
+function singleRowReaderOf(schema: Schema, writers: readonly ColumnWriter[]): (row: Row, index: number) => void {
+  const { declare, lines } = rowReaderSource(schema, writers);
+  const factory = new Function('writers', `${declare}\nreturn function addRow(r, i) {\n${lines}\n};`) as (writers: readonly ColumnWriter[]) => (row: Row, index: number) => void;
+  return factory(writers);
+}
+
+function rowReaderSource(schema: Schema, writers: readonly ColumnWriter[]): { declare: string; lines: string } {
   const lines: string[] = [];
   let next = 0;
   const emit = (value: string): void => {
@@ -99,8 +162,7 @@ function rowReaderOf(schema: Schema, writers: readonly ColumnWriter[]): RowReade
   };
   for (const field of schema.fields) emit(`r[${JSON.stringify(field.name)}]`);
   const declare = writers.map((_, index) => `const w${index} = writers[${index}];`).join('\n');
-  const body = `${declare}\nconst n = rows.length;\nfor (let i = 0; i < n; i++) {\nconst r = rows[i];\n${lines.join('\n')}\n}`;
-  return new Function('rows', 'writers', body) as RowReader;
+  return { declare, lines: lines.join('\n') };
 }
 
 interface ColumnSpec {

@@ -1,8 +1,11 @@
 import { avroCodecOf, DeadLetter, DetectionEvent, detectionIdOf } from '@retail/schema';
 import { MessageId } from '@retail/pulsar';
+// The contract's sample rows: a relative import on purpose (test support is not part of the library's API).
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { sampleItemCount, sampleSilverDetection } from '../../../../libs/schema/src/test-support/compute-samples';
 import { ComputePipeline, ReferenceTables } from '../operators';
 import { decodeDetection } from './decode';
-import { CHECKPOINT_OUTPUT, CycleRows, routeOutputs, tableKeyOf } from './outputs';
+import { CHECKPOINT_OUTPUT, ColumnarOutputs, CycleRows, routeOutputs, tableKeyOf } from './outputs';
 
 const BASE = 1_777_593_600_000_000;
 
@@ -52,7 +55,7 @@ describe('routing pipeline outputs to tables', () => {
     expect(rows.count('silverDetections')).toBe(30);
     expect(rows.count('lateEvents')).toBe(1);
     expect(rows.count('deadLetters')).toBe(1);
-    const letter = rows.rows.get('deadLetters')![0]!;
+    const letter = rows.listOf('deadLetters')[0]!;
     expect(DeadLetter.validate(letter).ok).toBe(true);
     expect(letter).toMatchObject({ message_id: '1:2:0:-1', service: 'stream-compute' });
     expect(reasons).toEqual(['unknown_camera']);
@@ -62,6 +65,28 @@ describe('routing pipeline outputs to tables', () => {
     pipeline.process(detection(35), 2);
     expect(old.count('silverDetections')).toBe(30);
     expect(rows.count('silverDetections')).toBe(1);
+  });
+});
+
+describe('cycle rows', () => {
+  it('seals into one Arrow batch per output with rows, silver rows built as they arrived, and takes no row afterwards', () => {
+    const columnar = new ColumnarOutputs();
+    const first = new CycleRows(columnar);
+    // The builders are the first cycle's until it is sealed.
+    expect(() => new CycleRows(columnar)).toThrow(/before the previous cycle was sealed/);
+    first.add('silverDetections', sampleSilverDetection());
+    first.add('silverDetections', sampleSilverDetection({ track_id: null, zone_ids: [] }));
+    first.add('itemCounts', sampleItemCount());
+    expect([first.count('silverDetections'), first.count('itemCounts'), first.total]).toEqual([2, 1, 3]);
+    expect(() => first.listOf('silverDetections')).toThrow(/kept as columns/);
+    const batches = first.seal();
+    expect([...batches.keys()]).toEqual(['itemCounts', 'silverDetections']);
+    expect(batches.get('silverDetections')!.getChild('track_id')!.get(1)).toBeNull();
+    expect(() => first.add('silverDetections', sampleSilverDetection())).toThrow(/already sealed/);
+    // The next cycle starts empty on the same builders.
+    const second = new CycleRows(columnar);
+    second.add('silverDetections', sampleSilverDetection({ detection_id: 'next' }));
+    expect(second.seal().get('silverDetections')!.getChild('detection_id')!.get(0)).toBe('next');
   });
 });
 

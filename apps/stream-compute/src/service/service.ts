@@ -45,12 +45,11 @@ import {
 } from './checkpoint';
 import { computeOptionsOf } from './compute-options';
 import { CYCLE_FILE_VERSION, cycleFileDirectory, cycleFileLocation, cycleOfFileName, decodeCycleFile, encodeCycleFile, type CycleFile } from './cycle-file';
-import { recordBatchOfRows } from './arrow-rows';
 import { cycleFilesToDelete, folderListerFor, oldestChainedCycle, referencedCycleFiles, type FolderLister } from './cycle-file-cleanup';
 import { decodeDetection, SERVICE_NAME } from './decode';
 import { StreamComputeServiceError } from './errors';
 import { createComputeMetrics, type ComputeMetrics } from './metrics';
-import { CHECKPOINT_OUTPUT, CycleRows, OUTPUT_NAMES, recordOf, routeOutputs, tableKeyOf, type OutputName } from './outputs';
+import { CHECKPOINT_OUTPUT, ColumnarOutputs, CycleRows, OUTPUT_NAMES, recordOf, routeOutputs, tableKeyOf, type OutputName } from './outputs';
 import { PartitionClocks } from './partition-clocks';
 import { loadReference, referenceVersions, type LoadedReference, type ReferenceSource } from './reference';
 import { ensureVerifiedTable, qualifiedName, tableIdentifierOf } from './tables';
@@ -97,12 +96,16 @@ interface LiveCamera {
 
 /** What one commit cycle gathered. */
 class Cycle {
-  readonly rows = new CycleRows();
+  readonly rows: CycleRows;
   readonly acks: MessageId[] = [];
   /** Cameras whose state changed (processed a message, or a tick emitted rows). */
   readonly dirty = new Set<string>();
   messages = 0;
   startedMs = 0;
+
+  constructor(columnar: ColumnarOutputs) {
+    this.rows = new CycleRows(columnar);
+  }
 
   get empty(): boolean {
     return this.messages === 0 && this.dirty.size === 0;
@@ -171,7 +174,9 @@ export class StreamComputeService {
   private readonly writerId: string;
   private readonly subscription: string;
   private readonly stateBase: string;
-  private current = new Cycle();
+  /** Silver rows go into Arrow columns as they arrive; the cycles take the builders in turn. */
+  private readonly columnar = new ColumnarOutputs();
+  private current = new Cycle(this.columnar);
   /** The message being processed: a rejected detection's dead letter names it (built only on rejection). */
   private sourceMessage: Message | undefined;
   private sourceReceivedTs = 0;
@@ -588,9 +593,9 @@ export class StreamComputeService {
     const now = Date.now();
     const cycle = this.current;
     for (const [camera, state] of this.live) {
-      const before = rowCount(cycle.rows);
+      const before = cycle.rows.total;
       state.pipeline.tick(now, this.clocks.evidenceOf(state.position?.partition ?? -1));
-      if (rowCount(cycle.rows) !== before) cycle.dirty.add(camera);
+      if (cycle.rows.total !== before) cycle.dirty.add(camera);
       const watermark = state.pipeline.watermark;
       if (Number.isFinite(watermark)) this.metrics.watermarkLag.set({ camera }, Math.max(0, now / 1000 - watermark / 1e6));
       const committed = state.position === state.known;
@@ -613,8 +618,11 @@ export class StreamComputeService {
       if (cycle.empty) {
         if (this.stopping) return;
       } else {
-        this.current = new Cycle();
-        await this.commitCycle(cycle);
+        // Sealed before the next cycle takes the column builders; no message is handled in between
+        // (this, and commitCycle up to its first await, runs without yielding).
+        const batches = cycle.rows.seal();
+        this.current = new Cycle(this.columnar);
+        await this.commitCycle(cycle, batches);
         if (this.fatal !== undefined) throw this.fatal;
       }
       await this.maintain();
@@ -693,7 +701,7 @@ export class StreamComputeService {
   }
 
   /** The cycle protocol (docs/stream-compute.md, "Checkpoints and scaling"). */
-  private async commitCycle(cycle: Cycle): Promise<void> {
+  private async commitCycle(cycle: Cycle, batches: ReadonlyMap<OutputName, RecordBatch>): Promise<void> {
     const timer = this.metrics.commitDuration.startTimer();
     const n = this.cycleNumber + 1;
     // 1. State and position of the cameras this cycle changed, taken now (synchronously, before
@@ -706,12 +714,6 @@ export class StreamComputeService {
       const snapshot = state.pipeline.snapshot();
       cameras[camera] = snapshot;
       positions.set(camera, { id: state.position, version: state.version + 1, chainFrom: chainStartOf(snapshot), pipeline: state.pipeline });
-    }
-    // Each table's rows become an Arrow batch once: the cycle file and the table writer share it.
-    const batches = new Map<OutputName, RecordBatch>();
-    for (const output of OUTPUT_NAMES) {
-      const rows = cycle.rows.rows.get(output)!;
-      if (rows.length > 0) batches.set(output, recordBatchOfRows(recordOf(output), rows));
     }
     const alerts = cycle.rows.queueAlerts as QueueAlert[];
     // The other tables' rows are stored as data files now (encoded on the worker) and named in the
@@ -932,11 +934,6 @@ function baseOf(state: LiveCamera | undefined): CameraBase | undefined {
   return { position: state.known.toString(), version: state.version };
 }
 
-function rowCount(rows: CycleRows): number {
-  let total = 0;
-  for (const list of rows.rows.values()) total += list.length;
-  return total;
-}
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
