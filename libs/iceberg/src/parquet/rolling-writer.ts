@@ -1,5 +1,6 @@
 import type * as arrow from 'apache-arrow';
 import { MetricsCollector, type FileMetrics } from '../stats/column-stats';
+import type { MetricsConfig } from '../stats/metrics-config';
 import type { Schema } from '../spec/types';
 import { inlineParquetEncoder, type ParquetEncoder } from './encoder';
 import type { ParquetWriteOptions } from './parquet-file';
@@ -16,6 +17,8 @@ export interface RollingWriterOptions extends ParquetWriteOptions {
   onFile: (file: ClosedFile) => Promise<void>;
   /** Defaults to encoding on the calling thread. */
   encoder?: ParquetEncoder;
+  /** Column metrics modes; defaults to Iceberg's `truncate(16)` for every column. */
+  metricsConfig?: MetricsConfig;
 }
 
 /**
@@ -35,7 +38,7 @@ export class RollingParquetWriter {
     private readonly schema: Schema,
     private readonly options: RollingWriterOptions,
   ) {
-    this.metrics = new MetricsCollector(schema);
+    this.metrics = new MetricsCollector(schema, options.metricsConfig);
   }
 
   get bufferedRows(): number {
@@ -69,6 +72,6 @@ export class RollingParquetWriter {
     if (this.bufferedBytes > 0) this.compressionRatio = Math.max(0.01, bytes.byteLength / this.bufferedBytes);
     this.batches = [];
     this.bufferedBytes = 0;
-    this.metrics = new MetricsCollector(this.schema);
+    this.metrics = new MetricsCollector(this.schema, this.options.metricsConfig);
   }
 }

@@ -5,9 +5,7 @@ import { serializeValue } from '../spec/single-value';
 import type { IcebergType, PrimitiveType, Schema } from '../spec/types';
 import { typeFamily, type IcebergValue } from '../spec/values';
 import { readColumn } from './arrow-values';
-
-/** Iceberg's default metrics mode `truncate(16)`: string/binary bounds keep at most 16 characters/bytes. */
-export const DEFAULT_TRUNCATE_LENGTH = 16;
+import { DEFAULT_METRICS_CONFIG, type MetricsConfig, type MetricsMode } from './metrics-config';
 
 export interface FileMetrics {
   recordCount: number;
@@ -20,8 +18,13 @@ export interface FileMetrics {
 
 interface ColumnAccumulator {
   type: PrimitiveType;
-  /** Inside a list or map: Iceberg (like Parquet's footer metrics) keeps counts but no bounds there. */
-  repeated: boolean;
+  /**
+   * False in `counts` mode and inside a list or map (Iceberg, like Parquet's footer metrics,
+   * keeps counts but no bounds there).
+   */
+  bounds: boolean;
+  /** String/binary bounds keep at most this many characters/bytes; undefined: exact (`full`). */
+  truncateLength: number | undefined;
   values: number;
   nulls: number;
   nans: number;
@@ -52,21 +55,25 @@ interface LeafValues {
  * stats by leaf field id, so nested primitive fields get their own entries), so engines can prune
  * files: value/null/NaN counts, lower/upper bounds in single-value serialization. Struct-only paths
  * get bounds; leaves under lists and maps get counts only, as Iceberg's own Parquet writer does.
+ * Each leaf records what its metrics mode asks for; `none` leaves are never read.
  */
 export class MetricsCollector {
   private readonly leaves: Leaf[] = [];
   private records = 0;
 
   constructor(
-    private readonly schema: Schema,
-    private readonly truncateLength = DEFAULT_TRUNCATE_LENGTH,
+    schema: Schema,
+    private readonly config: MetricsConfig = DEFAULT_METRICS_CONFIG,
   ) {
     schema.fields.forEach((field, column) => this.collectLeaves(field.id, field.type, column, [], false));
   }
 
   private collectLeaves(id: number, type: IcebergType, column: number, steps: Step[], repeated: boolean): void {
     if (isPrimitive(type)) {
-      this.leaves.push({ id, column, steps, accumulator: { type, repeated, values: 0, nulls: 0, nans: 0, min: null, max: null } });
+      const mode = this.config.modeOf(id);
+      if (mode.kind === 'none') return;
+      const bounds = !repeated && (mode.kind === 'truncate' || mode.kind === 'full');
+      this.leaves.push({ id, column, steps, accumulator: { type, bounds, truncateLength: truncateLengthOf(mode), values: 0, nulls: 0, nans: 0, min: null, max: null } });
     } else if (type.type === 'struct') {
       type.fields.forEach((f, index) => this.collectLeaves(f.id, f.type, column, [...steps, { kind: 'child', index }], repeated));
     } else if (type.type === 'list') {
@@ -88,7 +95,7 @@ export class MetricsCollector {
   }
 
   private accumulate(acc: ColumnAccumulator, leaf: LeafValues): void {
-    if (accumulateFast(acc, leaf)) return;
+    if (accumulateCountsOnly(acc, leaf) || accumulateFast(acc, leaf)) return;
     const { data, ancestorNull } = leaf;
     acc.values += data.length;
     if (typeFamily(acc.type) === 'decimal') {
@@ -107,7 +114,7 @@ export class MetricsCollector {
         acc.nans++;
         continue;
       }
-      if (acc.repeated) continue;
+      if (!acc.bounds) continue;
       if (acc.min === null || compareValues(acc.type, value, acc.min) < 0) acc.min = value;
       if (acc.max === null || compareValues(acc.type, value, acc.max) > 0) acc.max = value;
     }
@@ -127,12 +134,13 @@ export class MetricsCollector {
       result.nullValueCounts.set(id, acc.nulls);
       const family = typeFamily(acc.type);
       if (family === 'float' || family === 'double') result.nanValueCounts.set(id, acc.nans);
+      const length = acc.truncateLength;
       if (acc.min !== null) {
-        const lower = truncateLowerBound(acc.type, acc.min, this.truncateLength);
+        const lower = length === undefined ? acc.min : truncateLowerBound(acc.type, acc.min, length);
         result.lowerBounds.set(id, serializeValue(acc.type, lower));
       }
       if (acc.max !== null) {
-        const upper = truncateUpperBound(acc.type, acc.max, this.truncateLength);
+        const upper = length === undefined ? acc.max : truncateUpperBound(acc.type, acc.max, length);
         if (upper !== null) result.upperBounds.set(id, serializeValue(acc.type, upper));
       }
     }
@@ -140,7 +148,25 @@ export class MetricsCollector {
   }
 }
 
+function truncateLengthOf(mode: MetricsMode): number | undefined {
+  return mode.kind === 'truncate' ? mode.length : undefined;
+}
+
 const NO_NULL_ANCESTOR = (): boolean => false;
+
+/**
+ * Counts without a pass over the values where Arrow already knows them: a leaf that records no
+ * bounds, is not floating point (NaNs need a look at each value) and has no nullable struct above
+ * it takes its null count from its validity bitmap. Returns false when the values must be read.
+ */
+function accumulateCountsOnly(acc: ColumnAccumulator, { data, ancestorNull }: LeafValues): boolean {
+  if (acc.bounds || ancestorNull !== NO_NULL_ANCESTOR) return false;
+  const family = typeFamily(acc.type);
+  if (family === 'float' || family === 'double') return false;
+  acc.values += data.length;
+  acc.nulls += data.nullCount;
+  return true;
+}
 
 /** Arrow value buffers read as plain numbers (bigints for 64-bit types) by Iceberg type family. */
 const NUMBER_FAMILIES = new Set(['int', 'date', 'float', 'double']);
@@ -192,7 +218,7 @@ function accumulateFast(acc: ColumnAccumulator, { data, ancestorNull }: LeafValu
         acc.nans++;
         continue;
       }
-      if (acc.repeated) continue;
+      if (!acc.bounds) continue;
       if (min === null || value < min) min = value;
       if (max === null || value > max) max = value;
     }
@@ -211,7 +237,7 @@ function accumulateFast(acc: ColumnAccumulator, { data, ancestorNull }: LeafValu
       acc.nulls++;
       continue;
     }
-    if (acc.repeated) continue;
+    if (!acc.bounds) continue;
     const start = offsets[i]!;
     const end = offsets[i + 1]!;
     if (minIndex < 0 ? min === null || compareRanges(buffer, start, end, min, 0, min.length) < 0 : compareRanges(buffer, start, end, buffer, offsets[minIndex]!, offsets[minIndex + 1]!) < 0) {
@@ -250,7 +276,7 @@ function accumulateInt64(acc: ColumnAccumulator, values: BigInt64Array, length: 
       acc.nulls++;
       continue;
     }
-    if (acc.repeated) continue;
+    if (!acc.bounds) continue;
     const lo = words[2 * i]! >>> 0;
     const hi = words[2 * i + 1]!;
     if (minIndex < 0 || hi < minHi || (hi === minHi && lo < minLo)) {

@@ -9,6 +9,7 @@ import { compressionFromProperties } from '../parquet/parquet-file';
 import { RollingParquetWriter } from '../parquet/rolling-writer';
 import { bindPartitionSpec, partitionPath, type BoundPartitionSpec } from '../spec/partition';
 import { currentSchema, defaultSpec } from '../spec/schema';
+import { metricsConfigForTable, type MetricsConfig } from '../stats/metrics-config';
 import { DataFileContent, type DataFile, type ManifestFile, type PartitionTuple, type Schema, type SnapshotId, type TableMetadata } from '../spec/types';
 import { AppendCommit, type PlannedSnapshot } from '../transaction/append';
 import { AppendGroup } from '../transaction/append-group';
@@ -127,6 +128,8 @@ export class TableWriter {
   private schema!: Schema;
   private spec!: BoundPartitionSpec;
   private arrowSchema!: arrow.Schema;
+  /** The table's `write.metadata.metrics.*` properties resolved against the bound schema. */
+  private metricsConfig!: MetricsConfig;
   private open = new Generation();
   private readonly queue: QueuedAppend[] = [];
   /** Settles when the newest queued commit did; rejected after a failure until the queue is driven again. */
@@ -160,6 +163,7 @@ export class TableWriter {
     this.schema = currentSchema(metadata);
     this.spec = bindPartitionSpec(defaultSpec(metadata), this.schema);
     this.arrowSchema = icebergSchemaToArrow(this.schema);
+    this.metricsConfig = metricsConfigForTable(metadata, this.schema);
   }
 
   /**
@@ -236,6 +240,7 @@ export class TableWriter {
       targetFileSizeBytes: this.targetFileSize(),
       compression: compressionFromProperties(this.table.metadata.properties),
       encoder: this.options.encoder ?? inlineParquetEncoder,
+      metricsConfig: this.metricsConfig,
       onFile: async ({ bytes, metrics }) => {
         const order = this.fileCounter++;
         const name = `${this.options.filePrefix ? `${this.options.filePrefix}-` : ''}${this.runId}-${order}.parquet`;
