@@ -274,3 +274,25 @@ describe('TableWriter', () => {
     expect(head['sequence-number']).toBe(3);
   });
 });
+
+describe('TableWriter metrics modes', () => {
+  it('records the metrics the table properties ask for in its data files', async () => {
+    const catalog = new FakeCatalog(schema, {
+      'write.metadata.metrics.default': 'counts',
+      'write.metadata.metrics.column.note': 'none',
+      'write.metadata.metrics.column.id': 'full',
+    });
+    const writer = new TableWriter({ catalog, io: catalog.io, table: await catalog.loadTable(id) });
+    await writer.write(batch([1, 2, 3], [0, 0, 1]));
+    const [file] = (await writer.commit()).dataFiles;
+    expect([...file!.valueCounts!.keys()]).toEqual([1, 2]);
+    expect([...file!.lowerBounds!.keys()]).toEqual([1]);
+    expect([...file!.upperBounds!.keys()]).toEqual([1]);
+  });
+
+  it('refuses an invalid metrics property when it binds the table', async () => {
+    const catalog = new FakeCatalog(schema, { 'write.metadata.metrics.column.note': 'truncate' });
+    const table = await catalog.loadTable(id);
+    expect(() => new TableWriter({ catalog, io: catalog.io, table })).toThrow('write.metadata.metrics.column.note=truncate is invalid');
+  });
+});
