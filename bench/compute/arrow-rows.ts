@@ -1,6 +1,7 @@
-// Microbenchmark: stream-compute's recordBatchOfRows (contract rows → one Arrow RecordBatch) on one
-// commit cycle's worth of silver.detections rows, against @retail/schema's arrowRecordBatchOf (the
-// contract's straightforward builder, which the service's builder must match byte for byte).
+// Microbenchmark: @retail/schema's arrowRecordBatchOf (contract rows → one Arrow RecordBatch, the
+// row builder of libs/schema/src/arrow/row-builder.ts) on one commit cycle's worth of
+// silver.detections rows, against the reference builder it replaced (libs/schema's test oracle,
+// test-support/reference-arrow-builder.ts), whose bytes it must match exactly.
 //
 // Rows are realistic: tools/demo's scene (25 stores × 2 cameras), each detection encoded to Avro and
 // decoded again as the service receives it (so ids, camera and item names are fresh strings per row),
@@ -8,17 +9,18 @@
 //
 // Run: flock /tmp/retail-bench.lock npx tsx bench/compute/arrow-rows.ts [--rows 50000] [--rounds 20] [--non-ascii] [--baseline <module>]...
 // --non-ascii: store names and cities with accented letters (the scene's are ASCII).
-// --baseline (repeatable): another module exporting recordBatchOfRows, measured in the same run, e.g.
-//   git show 81d5093~1:apps/stream-compute/src/service/arrow-rows.ts | sed "s#'./errors'#'../../apps/stream-compute/src/service/errors'#" > bench/compute/old-arrow-rows.ts
+// --baseline (repeatable): another module exporting recordBatchOfRows or arrowRecordBatchOf, measured in
+// the same run, e.g. the builder as it was in stream-compute before it moved to libs/schema:
+//   git show 8b0d0ea:apps/stream-compute/src/service/arrow-rows.ts | sed "s#'./errors'#'../../apps/stream-compute/src/service/errors'#" > bench/compute/old-arrow-rows.ts
 // (delete it afterwards). Figures are medians over the rounds, each build timed after a full GC:
 // CPU time per row of this process (user + system, all threads: GC helpers too), elapsed time per
 // row, and the main thread's GC pauses per build (a proxy for the garbage made).
 //
-// 2026-11-22, 2 shared cores, 50k rows: this builder 0.56-0.64 µs/row CPU (28-32 ms a batch), the
-// one before it (the transposed columns and joined strings of 81d5093~1) 1.8-1.9 µs/row (90-95 ms),
-// arrowRecordBatchOf 5.4-5.8 µs/row; GC pauses 0 / 4 / 25-32 ms a batch.
+// 2026-11-22, 2 shared cores, 50k rows (then in stream-compute): the row builder 0.56-0.64 µs/row CPU
+// (28-32 ms a batch), the one before it (the transposed columns and joined strings of 81d5093~1)
+// 1.8-1.9 µs/row (90-95 ms), the reference builder 5.4-5.8 µs/row; GC pauses 0 / 4 / 25-32 ms a batch.
 
-// The benchmark measures stream-compute's own code, which no library exports: relative imports on purpose.
+// The benchmark measures stream-compute's operators and libs/schema's test oracle, which no library exports: relative imports on purpose.
 /* eslint-disable @nx/enforce-module-boundaries */
 import path from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
@@ -28,7 +30,7 @@ import { Table, tableToIPC, type RecordBatch } from 'apache-arrow';
 import { arrowRecordBatchOf, avroCodecOf, DetectionEvent, SilverDetection, type RecordType } from '@retail/schema';
 import { ReferenceTables } from '../../apps/stream-compute/src/operators/reference-join';
 import { silverDetectionOf } from '../../apps/stream-compute/src/operators/silver';
-import { recordBatchOfRows } from '../../apps/stream-compute/src/service/arrow-rows';
+import { referenceRecordBatchOf } from '../../libs/schema/src/test-support/reference-arrow-builder';
 import { buildScene, DEFAULT_SCENE } from '../../tools/demo/src/scene';
 
 type Row = Record<string, unknown>;
@@ -125,17 +127,19 @@ async function main(): Promise<void> {
   const record = SilverDetection as unknown as RecordType;
   const nonAscii = process.argv.includes('--non-ascii');
   const rows = silverRows(rowCount, nonAscii);
-  const builders: [string, Builder][] = [['stream-compute recordBatchOfRows', recordBatchOfRows]];
+  const builders: [string, Builder][] = [['@retail/schema arrowRecordBatchOf', arrowRecordBatchOf as unknown as Builder]];
   const baselines = process.argv.flatMap((arg, i) => (arg === '--baseline' && process.argv[i + 1] !== undefined ? [process.argv[i + 1]!] : []));
   for (const baseline of baselines) {
-    const module = (await import(path.resolve(baseline))) as { recordBatchOfRows: Builder };
-    builders.push([`baseline ${path.basename(baseline)}`, module.recordBatchOfRows]);
+    const module = (await import(path.resolve(baseline))) as { recordBatchOfRows?: Builder; arrowRecordBatchOf?: Builder };
+    const build = module.recordBatchOfRows ?? module.arrowRecordBatchOf;
+    if (build === undefined) throw new Error(`--baseline ${baseline}: exports neither recordBatchOfRows nor arrowRecordBatchOf`);
+    builders.push([`baseline ${path.basename(baseline)}`, build]);
   }
-  builders.push(['@retail/schema arrowRecordBatchOf', arrowRecordBatchOf as unknown as Builder]);
+  builders.push(['reference builder (test oracle)', referenceRecordBatchOf]);
 
-  // Only a builder that makes the contract's exact bytes is worth timing.
-  const expected = ipc(arrowRecordBatchOf(record, rows as never));
-  for (const [label, build] of builders) if (!ipc(build(record, rows)).equals(expected)) throw new Error(`${label}: its batch differs from arrowRecordBatchOf's`);
+  // Only a builder that makes the reference's exact bytes is worth timing.
+  const expected = ipc(referenceRecordBatchOf(record, rows));
+  for (const [label, build] of builders) if (!ipc(build(record, rows)).equals(expected)) throw new Error(`${label}: its batch differs from the reference builder's`);
 
   console.log(`silver.detections → Arrow RecordBatch: ${rows.length.toLocaleString('en-US')} rows${nonAscii ? ' (non-ASCII store names and cities)' : ''}, ${rounds} rounds (medians)`);
   const results: Record<string, number> = {};

@@ -1,8 +1,10 @@
 /** What went wrong, for callers that branch on it (metrics labels, retry decisions). */
 export type SchemaErrorCode =
   | 'INVALID_DEFINITION'
+  /** A record the contract refuses reached a builder (Arrow: a required value missing, naming path and row). */
   | 'INVALID_RECORD'
   | 'AVRO_ENCODE_FAILED'
+  /** The contract asks for an Arrow type the builder does not write (a defect of the library). */
   | 'ARROW_BUILD_FAILED'
   | 'INVALID_SNAPSHOT';
 

@@ -50,6 +50,7 @@ export { jsonSchemaOf, type JsonSchema } from './avro/json-schema';
 // Arrow
 export { arrowSchemaOf, PARQUET_FIELD_ID_KEY, LIST_ELEMENT_NAME, ARROW_TIMESTAMP_ZONE } from './arrow/arrow-schema';
 export { arrowTableOf, arrowRecordBatchOf } from './arrow/arrow-table';
+export { RecordColumns } from './arrow/row-builder';
 
 // Iceberg
 export {

@@ -1,7 +1,6 @@
-import { DeadLetter, ItemCount, LateEvent, LineCrossing, QueueAlert, SilverDetection, ZoneDwell, type RecordType } from '@retail/schema';
+import { arrowRecordBatchOf, DeadLetter, ItemCount, LateEvent, LineCrossing, QueueAlert, RecordColumns, SilverDetection, ZoneDwell, type Fields, type RecordOf, type RecordType } from '@retail/schema';
 import type { RecordBatch } from 'apache-arrow';
 import { deadLetterOfRejected, type ComputeOutputs, type RejectedDetectionSource } from '../operators';
-import { recordBatchOfRows, RecordColumns } from './arrow-rows';
 import { StreamComputeServiceError } from './errors';
 
 /** Every table stream-compute writes, by its record (each record names its own table). */
@@ -72,7 +71,7 @@ export class CycleRows {
   add(output: OutputName, row: object): void {
     if (this.sealed) throw new StreamComputeServiceError('INTERNAL', `a ${output} row reached a cycle already sealed`);
     const builder = this.columnar.builders.get(output);
-    if (builder !== undefined) builder.add(row as Row);
+    if (builder !== undefined) builder.add(row as RecordOf<Fields>);
     else this.lists.get(output)!.push(row as Row);
   }
 
@@ -101,7 +100,8 @@ export class CycleRows {
     try {
       for (const output of OUTPUT_NAMES) {
         const builder = this.columnar.builders.get(output);
-        const batch = builder !== undefined ? builder.finish() : this.lists.get(output)!.length > 0 ? recordBatchOfRows(recordOf(output), this.lists.get(output)!) : undefined;
+        const rows = this.lists.get(output);
+        const batch = builder !== undefined ? builder.finish() : rows !== undefined && rows.length > 0 ? arrowRecordBatchOf(recordOf(output), rows as RecordOf<Fields>[]) : undefined;
         if (batch !== undefined && batch.numRows > 0) batches.set(output, batch);
       }
     } finally {

@@ -117,9 +117,9 @@ describe('Arrow tables from records', () => {
   it('refuses a null in a required column, naming it', () => {
     const broken = [{ ...sampleDetection(), camera_id: null }] as unknown as Detection[];
     expect(() => arrowTableOf(DetectionEvent, broken)).toThrow(SchemaError);
-    expect(() => arrowTableOf(DetectionEvent, broken)).toThrow('camera_id: required but null in 1 of 1 records');
+    expect(() => arrowTableOf(DetectionEvent, broken)).toThrow('camera_id: required but null in row 0');
     const brokenBox = [sampleDetection(), { ...sampleDetection(), bbox: { x: null, y: 0, w: 0, h: 0 } }] as unknown as Detection[];
-    expect(() => arrowTableOf(DetectionEvent, brokenBox)).toThrow('bbox.x: required but null in 1 of 2 records');
+    expect(() => arrowTableOf(DetectionEvent, brokenBox)).toThrow('bbox.x: required but null in row 1');
   });
 
   it('writes Parquet whose columns carry the field ids (through parquet-wasm)', () => {
