@@ -1,4 +1,4 @@
-import { currentSchema, loadOrCreateTableWithIds, type NestedField, type PartitionField, type RestCatalog, type TableIdentifier } from '@retail/iceberg';
+import { CommitConflictError, currentSchema, loadOrCreateTableWithIds, type NestedField, type PartitionField, type RestCatalog, type TableIdentifier } from '@retail/iceberg';
 import { compareTableWithContract, formatCompatibilityReport, icebergPartitionSpecOf, icebergSchemaOf, type RecordType } from '@retail/schema';
 import { StreamComputeServiceError } from './errors';
 
@@ -44,7 +44,13 @@ export async function ensureVerifiedTable(catalog: RestCatalog, record: RecordTy
   const existing = table.metadata.properties ?? {};
   const metrics = Object.entries(properties).filter(([key]) => key.startsWith(METRICS_PROPERTY_PREFIX));
   if (metrics.length > 0 && !Object.keys(existing).some((key) => key.startsWith(METRICS_PROPERTY_PREFIX))) {
-    table = await catalog.commitTable(identifier, [{ type: 'assert-table-uuid', uuid: table.metadata['table-uuid'] }], [{ action: 'set-properties', updates: Object.fromEntries(metrics) }]);
+    try {
+      table = await catalog.commitTable(identifier, [{ type: 'assert-table-uuid', uuid: table.metadata['table-uuid'] }], [{ action: 'set-properties', updates: Object.fromEntries(metrics) }]);
+    } catch (error) {
+      // Another instance starting at the same time changed the table first (most likely the same settings).
+      if (!(error instanceof CommitConflictError)) throw error;
+      table = await catalog.loadTable(identifier);
+    }
   }
   const report = compareTableWithContract(record, currentSchema(table.metadata) as never);
   if (!report.compatible || report.changes.length > 0) {
