@@ -1,5 +1,5 @@
 /** Error family of the stream-compute service (the operators have their own, StreamComputeError). */
-export type ServiceErrorCode = 'CONFIGURATION' | 'TABLE_MISMATCH' | 'CAMERA_MOVED' | 'CYCLE_COMPLETED_CONCURRENTLY' | 'INVALID_CHECKPOINT' | 'REFERENCE_UNREADABLE' | 'INVALID_ROW' | 'STOPPED' | 'INTERNAL';
+export type ServiceErrorCode = 'CONFIGURATION' | 'TABLE_MISMATCH' | 'CAMERA_MOVED' | 'CYCLE_COMPLETED_CONCURRENTLY' | 'INVALID_CHECKPOINT' | 'REFERENCE_UNREADABLE' | 'STOPPED' | 'INTERNAL';
 
 export class StreamComputeServiceError extends Error {
   readonly code: ServiceErrorCode;
