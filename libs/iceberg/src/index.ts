@@ -14,7 +14,7 @@ export { dataFileFromJson, dataFileToJson, type DataFileJson } from './spec/data
 export type { IcebergValue } from './spec/values';
 export { currentSchema, defaultSpec, findField } from './spec/schema';
 
-export type { FileIO } from './io/file-io';
+export type { FileIO, FileInfo, FileLister } from './io/file-io';
 export { FileIOResolver, s3OptionsFromProperties, type FileIOOptions } from './io/resolve-file-io';
 export type { S3FileIOOptions } from './io/s3-file-io';
 export { MemoryFileIO } from './io/memory-file-io';
@@ -102,6 +102,13 @@ export {
   type SnapshotExpiryOutcome,
   type SnapshotExpirySettings,
 } from './maintenance/snapshot-expiry-job';
+export {
+  removeOrphanFiles,
+  DEFAULT_ORPHAN_SAFETY_AGE_MS,
+  MIN_ORPHAN_SAFETY_AGE_MS,
+  type RemoveOrphanFilesOptions,
+  type RemoveOrphanFilesResult,
+} from './maintenance/remove-orphan-files';
 export { snapshotExpiryReport, type SnapshotExpiryReportOptions, type ExpiryLog, type TableCounter } from './maintenance/snapshot-expiry-report';
 
 export { planScan, scanTable, readTable, type TableScanOptions, type ScanPlan } from './read/table-scan';

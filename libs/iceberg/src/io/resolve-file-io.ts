@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors';
-import type { FileIO } from './file-io';
+import type { FileIO, FileInfo, FileLister } from './file-io';
 import { LocalFileIO } from './local-file-io';
 import { S3FileIO, type S3FileIOOptions } from './s3-file-io';
 
@@ -25,13 +25,13 @@ export function s3OptionsFromProperties(properties: Record<string, string>): S3F
 }
 
 /** Picks a FileIO by the location's URL scheme: `s3://`/`s3a://` → S3, `file://` or a path → local. */
-export class FileIOResolver implements FileIO {
+export class FileIOResolver implements FileIO, FileLister {
   private local?: LocalFileIO;
   private s3?: S3FileIO;
 
   constructor(private readonly options: FileIOOptions = {}) {}
 
-  forLocation(location: string): FileIO {
+  forLocation(location: string): FileIO & FileLister {
     if (/^s3a?:\/\//.test(location)) return (this.s3 ??= new S3FileIO(this.options.s3));
     if (location.startsWith('file:') || location.startsWith('/')) return (this.local ??= new LocalFileIO());
     throw new ConfigurationError(`no FileIO for "${location}": use an s3://, file:// or absolute path location`);
@@ -48,6 +48,10 @@ export class FileIOResolver implements FileIO {
   }
   delete(location: string): Promise<void> {
     return this.forLocation(location).delete(location);
+  }
+
+  list(prefix: string): AsyncIterable<FileInfo> {
+    return this.forLocation(prefix).list(prefix);
   }
 
   close(): void {

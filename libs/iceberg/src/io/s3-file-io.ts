@@ -2,6 +2,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   NoSuchKey,
   NotFound,
   PutObjectCommand,
@@ -9,7 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { ConfigurationError, IcebergError, NotFoundError } from '../errors';
-import type { FileIO } from './file-io';
+import type { FileIO, FileInfo, FileLister } from './file-io';
 
 export interface S3FileIOOptions {
   endpoint?: string;
@@ -35,7 +36,7 @@ export function parseS3Location(location: string): { bucket: string; key: string
   return { bucket: match[1]!, key: match[2]! };
 }
 
-export class S3FileIO implements FileIO {
+export class S3FileIO implements FileIO, FileLister {
   private readonly client: S3Client;
   private readonly multipartThreshold: number;
   private readonly partSize: number;
@@ -110,6 +111,31 @@ export class S3FileIO implements FileIO {
   async delete(location: string): Promise<void> {
     const { bucket, key } = parseS3Location(location);
     await this.client.send(new DeleteObjectCommand({ Bucket: bucket, Key: key }));
+  }
+
+  /** ListObjectsV2 page by page; locations keep the prefix's scheme (`s3://` or `s3a://`). */
+  async *list(prefix: string): AsyncIterable<FileInfo> {
+    const match = /^(s3a?):\/\/([^/]+)\/?(.*)$/.exec(prefix);
+    if (!match) throw new ConfigurationError(`"${prefix}" is not an s3://bucket/prefix location`);
+    const [, scheme, bucket, keyPrefix] = match as unknown as [string, string, string, string];
+    let continuationToken: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ...(continuationToken ? { ContinuationToken: continuationToken } : {}) }),
+        );
+      } catch (error) {
+        throw new IcebergError('IO', `cannot list ${prefix}`, { cause: error, retriable: true });
+      }
+      for (const object of page.Contents ?? []) {
+        if (object.Key === undefined) continue;
+        // No timestamp (never seen from S3 itself): reported as just written, so no age rule deletes it.
+        const lastModifiedMs = object.LastModified?.getTime() ?? Date.now();
+        yield { location: `${scheme}://${bucket}/${object.Key}`, size: object.Size ?? 0, lastModifiedMs };
+      }
+      continuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (continuationToken);
   }
 
   destroy(): void {
