@@ -22,6 +22,8 @@ export interface S3FileIOOptions {
   /** Objects at least this large go through a multipart upload. */
   multipartThresholdBytes?: number;
   multipartPartSizeBytes?: number;
+  /** Keys per ListObjectsV2 page (S3's own default and maximum: 1000). */
+  listPageSize?: number;
 }
 
 export const DEFAULT_S3_REGION = 'us-east-1';
@@ -40,6 +42,7 @@ export class S3FileIO implements FileIO, FileLister {
   private readonly client: S3Client;
   private readonly multipartThreshold: number;
   private readonly partSize: number;
+  private readonly listPageSize: number | undefined;
 
   constructor(options: S3FileIOOptions = {}) {
     const credentials =
@@ -58,6 +61,10 @@ export class S3FileIO implements FileIO, FileLister {
     });
     this.multipartThreshold = options.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD_BYTES;
     this.partSize = options.multipartPartSizeBytes ?? DEFAULT_MULTIPART_PART_SIZE_BYTES;
+    this.listPageSize = options.listPageSize;
+    if (this.listPageSize !== undefined && (!Number.isInteger(this.listPageSize) || this.listPageSize < 1 || this.listPageSize > 1000)) {
+      throw new ConfigurationError(`listPageSize=${options.listPageSize} is invalid: set an integer from 1 to 1000, or leave it unset`);
+    }
     if (!Number.isInteger(this.multipartThreshold) || this.multipartThreshold < 1) {
       throw new ConfigurationError(`multipartThresholdBytes=${options.multipartThresholdBytes} is invalid: set a positive number of bytes`);
     }
@@ -123,7 +130,12 @@ export class S3FileIO implements FileIO, FileLister {
       let page;
       try {
         page = await this.client.send(
-          new ListObjectsV2Command({ Bucket: bucket, Prefix: keyPrefix, ...(continuationToken ? { ContinuationToken: continuationToken } : {}) }),
+          new ListObjectsV2Command({
+            Bucket: bucket,
+            Prefix: keyPrefix,
+            ...(this.listPageSize ? { MaxKeys: this.listPageSize } : {}),
+            ...(continuationToken ? { ContinuationToken: continuationToken } : {}),
+          }),
         );
       } catch (error) {
         throw new IcebergError('IO', `cannot list ${prefix}`, { cause: error, retriable: true });
