@@ -388,6 +388,7 @@ export class StreamComputeService {
       const batch = file.batches[tableKeyOf(output)];
       const rows: TableRows | undefined = files ? { files } : batch ? { batch } : undefined;
       if (rows === undefined || rowsIn(rows) === 0) continue;
+      if (files) await this.assertStored(files, key, tableKeyOf(output));
       await this.commitCycleRows(sink, writerId, checkpoint.cycle, rows);
       this.log.info({ table: tableKeyOf(output), cycle: key, rows: rowsIn(rows) }, 'completed a half-committed cycle');
     }
@@ -398,6 +399,23 @@ export class StreamComputeService {
       if (alerts.length > 0) await this.retry(() => this.alerts!.publish(alerts));
     }
     this.completedCycles.add(key);
+  }
+
+  /**
+   * A half-committed cycle's data files must still exist before they are appended: they are in no
+   * snapshot until then, so an orphan-file sweep whose safety age is shorter than the outage
+   * removes them. Appending them anyway would leave the table naming missing files; stopping with
+   * the reason leaves the decision to an operator (the rows are lost).
+   */
+  private async assertStored(files: readonly DataFile[], cycle: string, table: string): Promise<void> {
+    const stored = await Promise.all(files.map((file) => this.retryValue(() => this.io.exists(file.filePath))));
+    const missing = files.filter((_, i) => !stored[i]).map((file) => file.filePath);
+    if (missing.length === 0) return;
+    throw new StreamComputeServiceError(
+      'INVALID_CHECKPOINT',
+      `cycle ${cycle} cannot be completed on ${table}: its data files ${missing.join(', ')} are gone (removed as orphans by a sweep with a safety age shorter than the outage?); ` +
+        'restore them from a backup, or drop the writer\'s checkpoint to go on without that cycle\'s rows',
+    );
   }
 
   /**

@@ -1,6 +1,11 @@
+import { FileIOResolver, RestCatalog } from '@retail/iceberg';
+import { ItemCount } from '@retail/schema';
+import { stateCheckpointsByWriter } from '../../src/service/checkpoint';
+import { decodeCycleFile } from '../../src/service/cycle-file';
 import type { StreamComputeService } from '../../src/service/service';
+import { tableIdentifierOf } from '../../src/service/tables';
 import { CAMERAS, cameraDetections, encode } from '../support/scenario';
-import { count, createTestRun, dropRun, publish, startService, table, trinoRows, waitFor, writeReferenceTables, type TestRun } from '../support/stack';
+import { count, createTestRun, dropRun, endpoints, publish, serviceConfig, startService, table, trinoRows, waitFor, writeReferenceTables, type TestRun } from '../support/stack';
 
 /**
  * An instance stalls between its checkpoint commit (step 2) and its other tables (step 3) for
@@ -66,5 +71,48 @@ describe('stream-compute instance that stalls in the middle of a cycle', () => {
     const [rows, distinct] = await silverRows();
     expect(rows).toBe(distinct);
     expect(rows).toBe(events.length);
+  }, 120_000);
+
+  it('refuses to complete a cycle whose stored data files are gone (an orphan sweep during an outage), naming them', async () => {
+    const gone = await createTestRun('it_sc_gone', 1);
+    const held: StreamComputeService[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await writeReferenceTables(gone);
+      const events = cameraDetections(CAMERAS[0]!, gone.id).filter((e) => e.item_name !== 'tail').slice(0, 100);
+      let stalledCycle: number | undefined;
+      held.push(
+        await startService(gone, { STREAM_COMPUTE_WRITER_ID: 'sc-0', CHECKPOINT_INTERVAL_MS: '60000', CHECKPOINT_MAX_MESSAGES: String(events.length) }, undefined, {
+          beforeOutputTables: async (cycle) => {
+            stalledCycle ??= cycle;
+            await released;
+          },
+        }),
+      );
+      await publish(gone.topic, events.map((e) => ({ key: e.camera_id, data: encode(e) })));
+      await waitFor(async () => stalledCycle, (cycle) => cycle !== undefined, 45_000, 'the first cycle reaches its checkpoint commit');
+
+      // The cycle's silver files, stored before the checkpoint and in no snapshot yet, disappear.
+      const config = serviceConfig(gone);
+      const catalog = await RestCatalog.connect({ uri: endpoints.catalogUrl });
+      const metadata = (await catalog.loadTable(tableIdentifierOf(ItemCount, gone.prefix))).metadata;
+      const cycleFile = stateCheckpointsByWriter(metadata, config.input.subscription).get('sc-0')!.cycleFile;
+      const io = new FileIOResolver({ s3: { ...config.s3 } });
+      const silverFiles = decodeCycleFile(await io.read(cycleFile), cycleFile).dataFiles['silver.detections']!;
+      expect(silverFiles.length).toBeGreaterThan(0);
+      for (const file of silverFiles) await io.delete(file.filePath);
+      io.close();
+
+      // Another instance tries to complete the held cycle: it stops, naming the missing files, and appends nothing.
+      const completer = await startService(gone, { STREAM_COMPUTE_WRITER_ID: 'sc-1', FOREIGN_CYCLE_GRACE_MS: '0', FOREIGN_CYCLE_SWEEP_MS: '300' });
+      const outcome = await Promise.race([completer.done.then(() => 'kept running', (error: unknown) => error), new Promise((resolve) => setTimeout(() => resolve('no error within 30 s'), 30_000))]);
+      expect(outcome).toMatchObject({ code: 'INVALID_CHECKPOINT', message: expect.stringContaining(silverFiles[0]!.filePath) });
+      expect(await count(gone, 'silver.detections')).toBe(0);
+    } finally {
+      release();
+      await Promise.all(held.map((s) => s.stop().catch(() => undefined)));
+      await dropRun(gone);
+    }
   }, 120_000);
 });
