@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { FileIOResolver } from '@retail/iceberg';
 import { stateCheckpointOf, type StateCheckpoint } from './checkpoint';
 import { cycleFileLocation } from './cycle-file';
 import { cameraEntryOf } from './checkpoint';
@@ -66,10 +67,10 @@ describe('cycle file cleanup', () => {
     try {
       await writeFile(join(dir, 'cycle-0000000001-ab.bin'), 'x');
       const folder = `${pathToFileURL(dir).href}/`;
-      const lister = folderListerFor('file:///tmp/base/', {})!;
+      const lister = folderListerFor('file:///tmp/base/', new FileIOResolver())!;
       expect(await lister.list(folder)).toEqual([`${folder}cycle-0000000001-ab.bin`]);
       expect(await lister.list(`${folder}missing/`)).toEqual([]);
-      expect(folderListerFor('memory://x/', {})).toBeUndefined();
+      expect(folderListerFor('memory://x/', new FileIOResolver())).toBeUndefined();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,7 +1,4 @@
-import { readdir } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
-import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import type { S3FileIOOptions } from '@retail/iceberg';
+import type { FileLister } from '@retail/iceberg';
 import { cameraEntryOf, type StateCheckpoint } from './checkpoint';
 import { cycleOfFileName } from './cycle-file';
 
@@ -16,7 +13,6 @@ import { cycleOfFileName } from './cycle-file';
 /** Lists the object locations under a folder (`s3://bucket/prefix/` or `file:///path/`). */
 export interface FolderLister {
   list(folder: string): Promise<string[]>;
-  close(): void;
 }
 
 /** Every location some writer's newest state checkpoint can lead to. */
@@ -59,60 +55,17 @@ export function cycleFilesToDelete(listed: readonly string[], keep: ReadonlySet<
   });
 }
 
-/** A lister for the state location's scheme; undefined when it cannot be listed (cleanup then stays off). */
-export function folderListerFor(stateBase: string, s3: S3FileIOOptions): FolderLister | undefined {
-  if (/^s3a?:\/\//.test(stateBase)) return new S3FolderLister(s3);
-  if (stateBase.startsWith('file:')) return new LocalFolderLister();
-  return undefined;
-}
-
-class S3FolderLister implements FolderLister {
-  private readonly client: S3Client;
-
-  constructor(options: S3FileIOOptions) {
-    const credentials =
-      options.accessKeyId && options.secretAccessKey
-        ? { accessKeyId: options.accessKeyId, secretAccessKey: options.secretAccessKey, ...(options.sessionToken ? { sessionToken: options.sessionToken } : {}) }
-        : undefined;
-    this.client = new S3Client({
-      region: options.region ?? 'us-east-1',
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
-      ...(credentials ? { credentials } : {}),
-    });
-  }
-
-  async list(folder: string): Promise<string[]> {
-    const match = /^(s3a?):\/\/([^/]+)\/(.*)$/.exec(folder);
-    if (!match) return [];
-    const [, scheme, bucket, prefix] = match;
-    const out: string[] = [];
-    let token: string | undefined;
-    do {
-      const page = await this.client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
-      for (const object of page.Contents ?? []) if (object.Key) out.push(`${scheme}://${bucket}/${object.Key}`);
-      token = page.IsTruncated ? page.NextContinuationToken : undefined;
-    } while (token);
-    return out;
-  }
-
-  close(): void {
-    this.client.destroy();
-  }
-}
-
-class LocalFolderLister implements FolderLister {
-  async list(folder: string): Promise<string[]> {
-    const path = fileURLToPath(folder.replace(/^file:\/*/, 'file:///'));
-    try {
-      const names = await readdir(path);
-      const base = folder.endsWith('/') ? folder : `${folder}/`;
-      return names.map((name) => `${base}${name}`);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
-    }
-  }
-
-  close(): void {}
+/**
+ * A lister of a state location's folders through `@retail/iceberg`'s FileIO listing (s3://, s3a://,
+ * file:// and absolute paths); undefined where it cannot list (cleanup then stays off).
+ */
+export function folderListerFor(stateBase: string, io: FileLister): FolderLister | undefined {
+  if (!/^s3a?:\/\//.test(stateBase) && !stateBase.startsWith('file:') && !stateBase.startsWith('/')) return undefined;
+  return {
+    async list(folder) {
+      const locations: string[] = [];
+      for await (const file of io.list(folder.endsWith('/') ? folder : `${folder}/`)) locations.push(file.location);
+      return locations;
+    },
+  };
 }

@@ -315,7 +315,7 @@ export class StreamComputeService {
     this.expiry = this.outputSnapshotExpiry();
     await this.recoverOwnCheckpoint();
     if (config.checkpoint.cleanupEnabled) {
-      this.lister = folderListerFor(this.stateBase, { ...config.s3 });
+      this.lister = folderListerFor(this.stateBase, this.io);
       if (!this.lister) this.log.warn({ location: this.stateBase }, 'cycle files at this location cannot be listed: old ones are not deleted');
       // Also what a crash between a commit and its cleanup left behind.
       await this.cleanupCycleFiles().catch((error: unknown) => this.log.warn({ err: error }, 'deleting old cycle files failed; trying again later'));
@@ -892,7 +892,6 @@ export class StreamComputeService {
     await this.consumer?.close().catch(() => undefined);
     await this.client?.close().catch(() => undefined);
     this.io?.close();
-    this.lister?.close();
     const failure = error ?? this.fatal;
     if (failure === undefined) this.settle.resolve();
     else this.settle.reject(failure);

@@ -1,4 +1,4 @@
-import { RestCatalog } from '@retail/iceberg';
+import { FileIOResolver, RestCatalog } from '@retail/iceberg';
 import { DetectionEvent, ItemCount } from '@retail/schema';
 import { stateCheckpointsByWriter } from '../../src/service/checkpoint';
 import { cycleFileDirectory, cycleOfFileName } from '../../src/service/cycle-file';
@@ -28,7 +28,8 @@ describe('stream-compute cycle files', () => {
   it('deletes the files no checkpoint refers to, also those a crash before the cleanup left, and keeps what restores state', async () => {
     const config = serviceConfig(run);
     const folder = cycleFileDirectory(defaultStateBase(config.catalog.warehouse, config.tables.namespacePrefix), config.input.subscription, 'sc-0');
-    const lister = folderListerFor(folder, { ...config.s3 })!;
+    const io = new FileIOResolver({ s3: { ...config.s3 } });
+    const lister = folderListerFor(folder, io)!;
     const catalog = await RestCatalog.connect({ uri: endpoints.catalogUrl });
     // What the newest checkpoints need: the files they name, and every file from the oldest dedup chain on.
     const referenced = async () => {
@@ -99,7 +100,7 @@ describe('stream-compute cycle files', () => {
       );
       expect(finalKeep.files.length).toBeGreaterThan(0);
     } finally {
-      lister.close();
+      io.close();
     }
   }, 150_000);
 });
