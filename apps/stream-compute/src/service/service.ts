@@ -351,12 +351,6 @@ export class StreamComputeService {
     return this.sinks.get(CHECKPOINT_OUTPUT)!;
   }
 
-  private sinkOf(tableKey: string): OutputSink {
-    const sink = [...this.sinks.values()].find((candidate) => tableKeyOf(candidate.output) === tableKey);
-    if (!sink) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `no output table ${tableKey}`);
-    return sink;
-  }
-
   /** This instance's last committed cycle: its camera entries, and the cycle completed in every table. */
   private async recoverOwnCheckpoint(): Promise<void> {
     const own = stateCheckpointsByWriter(this.checkpointSink.writer.table, this.subscription).get(this.writerId);
@@ -738,13 +732,12 @@ export class StreamComputeService {
     const alerts = cycle.rows.queueAlerts as QueueAlert[];
     // The other tables' rows are stored as data files now (encoded on the worker) and named in the
     // cycle file: step 3, or whoever completes the cycle, appends exactly these files.
+    const outputTables = [...batches.keys()].filter((output) => output !== CHECKPOINT_OUTPUT);
     const dataFiles: CycleFile['dataFiles'] = {};
     await Promise.all(
-      [...batches]
-        .filter(([output]) => output !== CHECKPOINT_OUTPUT)
-        .map(async ([output, batch]) => {
-          dataFiles[tableKeyOf(output)] = await this.retryValue(() => this.sinks.get(output)!.writer.writeFiles(batch));
-        }),
+      outputTables.map(async (output) => {
+        dataFiles[tableKeyOf(output)] = await this.retryValue(() => this.sinks.get(output)!.writer.writeFiles(batches.get(output)!));
+      }),
     );
     const location = cycleFileLocation(this.stateBase, this.subscription, this.writerId, n, randomBytes(4).toString('hex'));
     const bytes = await encodeCycleFile({ version: CYCLE_FILE_VERSION, writerId: this.writerId, cycle: n, dataFiles, batches: {}, alerts, cameras });
@@ -786,9 +779,7 @@ export class StreamComputeService {
 
     // 3. The other tables, each marked with the cycle (completed from the cycle file after a crash;
     //    if this instance stalled that long, another one may have completed it already: refused then).
-    await Promise.all(
-      Object.entries(dataFiles).map(([table, files]) => this.commitCycleRows(this.sinkOf(table), this.writerId, n, { files })),
-    );
+    await Promise.all(outputTables.map((output) => this.commitCycleRows(this.sinks.get(output)!, this.writerId, n, { files: dataFiles[tableKeyOf(output)]! })));
     this.completedCycles.add(`${this.writerId}#${n}`);
 
     // 4. Queue alerts to the topic (deduplicated by the broker), then 5. acknowledgements.
