@@ -52,7 +52,7 @@ import { createComputeMetrics, type ComputeMetrics } from './metrics';
 import { CHECKPOINT_OUTPUT, ColumnarOutputs, CycleRows, OUTPUT_NAMES, recordOf, routeOutputs, tableKeyOf, type OutputName } from './outputs';
 import { PartitionClocks } from './partition-clocks';
 import { loadReference, referenceVersions, type LoadedReference, type ReferenceSource } from './reference';
-import { ensureVerifiedTable, OUTPUT_TABLE_PROPERTIES, qualifiedName, tableIdentifierOf } from './tables';
+import { ensureVerifiedTable, OUTPUT_METRICS_SETTINGS, qualifiedName, tableIdentifierOf } from './tables';
 
 /** How long a receive waits before re-checking whether to stop or commit. */
 const RECEIVE_POLL_MS = 200;
@@ -292,7 +292,7 @@ export class StreamComputeService {
     // Tables: verified against the contract, then one writer per table (claims a new epoch: fences a zombie with the same id).
     const prefix = config.tables.namespacePrefix;
     for (const output of OUTPUT_NAMES) {
-      await ensureVerifiedTable(this.catalog, recordOf(output), tableIdentifierOf(recordOf(output), prefix), OUTPUT_TABLE_PROPERTIES[tableKeyOf(output)]);
+      await ensureVerifiedTable(this.catalog, recordOf(output), tableIdentifierOf(recordOf(output), prefix), OUTPUT_METRICS_SETTINGS[tableKeyOf(output)]);
     }
     const opened = await Promise.all(
       OUTPUT_NAMES.map(async (output) => {

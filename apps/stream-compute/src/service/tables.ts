@@ -15,12 +15,12 @@ const METRICS_PROPERTY_PREFIX = 'write.metadata.metrics.';
 const BOUNDED = 'truncate(16)';
 
 /**
- * Table properties per output table (`namespace.name`). silver.detections has a row per detection:
+ * Iceberg column metrics settings per output table (`namespace.name`). silver.detections has a row per detection:
  * column bounds are kept only where queries filter (time, store, camera, item, track, detection id),
  * the other columns get counts. Bounds for every column cost ~0.5 µs per row of the service's main
  * thread (Iceberg's `write.metadata.metrics.*`, honoured by @retail/iceberg's writer).
  */
-export const OUTPUT_TABLE_PROPERTIES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+export const OUTPUT_METRICS_SETTINGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   'silver.detections': {
     [`${METRICS_PROPERTY_PREFIX}default`]: 'counts',
     ...Object.fromEntries(['frame_ts', 'store_id', 'camera_id', 'item_name', 'track_id', 'detection_id'].map((column) => [`${METRICS_PROPERTY_PREFIX}column.${column}`, BOUNDED])),
@@ -30,22 +30,21 @@ export const OUTPUT_TABLE_PROPERTIES: Readonly<Record<string, Readonly<Record<st
 /**
  * Creates the record's table if needed (with the contract's field ids) and checks it against the
  * contract: Parquet columns are matched by id, so a diverged table would put values in wrong
- * columns. Then adds the metrics settings of `properties` unless the table has metrics settings
+ * columns. Then adds `metricsSettings` unless the table has metrics settings
  * of its own (an operator's choice wins). Not at creation: the table is created without columns
  * first (to keep the contract's ids), and the catalog refuses metrics settings naming columns a
  * schema lacks.
  */
-export async function ensureVerifiedTable(catalog: RestCatalog, record: RecordType, identifier: TableIdentifier, properties: Readonly<Record<string, string>> = {}): Promise<void> {
+export async function ensureVerifiedTable(catalog: RestCatalog, record: RecordType, identifier: TableIdentifier, metricsSettings: Readonly<Record<string, string>> = {}): Promise<void> {
   await catalog.ensureNamespace(identifier.namespace);
   let table = await loadOrCreateTableWithIds(catalog, identifier, {
     fields: icebergSchemaOf(record).fields as NestedField[],
     partitionFields: icebergPartitionSpecOf(record).fields as PartitionField[],
   });
-  const existing = table.metadata.properties ?? {};
-  const metrics = Object.entries(properties).filter(([key]) => key.startsWith(METRICS_PROPERTY_PREFIX));
-  if (metrics.length > 0 && !Object.keys(existing).some((key) => key.startsWith(METRICS_PROPERTY_PREFIX))) {
+  const existing = Object.keys(table.metadata.properties ?? {});
+  if (Object.keys(metricsSettings).length > 0 && !existing.some((key) => key.startsWith(METRICS_PROPERTY_PREFIX))) {
     try {
-      table = await catalog.commitTable(identifier, [{ type: 'assert-table-uuid', uuid: table.metadata['table-uuid'] }], [{ action: 'set-properties', updates: Object.fromEntries(metrics) }]);
+      table = await catalog.commitTable(identifier, [{ type: 'assert-table-uuid', uuid: table.metadata['table-uuid'] }], [{ action: 'set-properties', updates: { ...metricsSettings } }]);
     } catch (error) {
       // Another instance starting at the same time changed the table first (most likely the same settings).
       if (!(error instanceof CommitConflictError)) throw error;

@@ -58,7 +58,7 @@ describe('stream-compute through Pulsar (Key_Shared), the REST catalog, MinIO an
     const unique = new Set(all.filter((e) => e.item_name !== 'tail').map((e) => e.detection_id)).size + CAMERAS.length;
     const [silver, silverDistinct] = (await trinoRows(`SELECT count(*), count(DISTINCT detection_id) FROM ${table(run, 'silver.detections')}`))[0]!.map(Number);
     expect([silver, silverDistinct]).toEqual([unique, unique]);
-    // silver.detections keeps bounds only on the columns queries filter by (OUTPUT_TABLE_PROPERTIES): camera_id (id 2) has them, confidence (id 10) only counts.
+    // silver.detections keeps bounds only on the columns queries filter by (OUTPUT_METRICS_SETTINGS): camera_id (id 2) has them, confidence (id 10) only counts.
     const bounds = await trinoRows(`SELECT element_at(lower_bounds, 2) IS NOT NULL, element_at(lower_bounds, 10) IS NULL, element_at(value_counts, 10) FROM ${table(run, 'silver.detections').replace(/"$/, '$files"')}`);
     expect(bounds.length).toBeGreaterThan(0);
     for (const [cameraBounded, confidenceUnbounded, confidenceValues] of bounds) expect([cameraBounded, confidenceUnbounded, Number(confidenceValues) > 0]).toEqual([true, true, true]);
