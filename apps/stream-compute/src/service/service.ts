@@ -503,8 +503,10 @@ export class StreamComputeService {
       const found = newestCameraSource(checkpoints, camera);
       const pipeline = new ComputePipeline(this.computeOptions, this.outputs, this.reference);
       if (found) {
-        const snapshot = (await fileAt(found.file)).cameras[camera];
+        const stateFile = await fileAt(found.file);
+        const snapshot = stateFile.cameras[camera];
         if (!snapshot) throw new StreamComputeServiceError('INVALID_CHECKPOINT', `checkpoint of ${found.writerId} cycle ${found.checkpoint.cycle} points camera ${camera} at ${found.file}, which lacks its state`);
+        await this.republishAlertsOf(stateFile, camera);
         const deltas = new Map<string, DedupIds | undefined>();
         for (const ref of dedupRefsOf(snapshot)) deltas.set(ref, storedDedupDelta((await fileAt(ref)).cameras[camera]));
         pipeline.restore(snapshot, (ref) => deltas.get(ref), found.file);
@@ -518,6 +520,20 @@ export class StreamComputeService {
       if (found && found.writerId !== this.writerId) this.log.info({ camera, from: found.writerId, position: found.position }, 'camera taken over');
     }
     this.metrics.cameras.set(this.live.size);
+  }
+
+  /**
+   * Publishes (again) the queue alerts of `camera` in the cycle its state comes from, before any
+   * newer message of the camera is processed here. That cycle may have committed without reaching
+   * step 4 (its writer was killed); its messages, unacknowledged, then come here, are skipped by
+   * position, and the camera's next alert would reach the topic first, after which the broker
+   * drops the older one as a repeat (alert sequence ids are event times). The broker drops those
+   * already published.
+   */
+  private async republishAlertsOf(file: CycleFile, camera: string): Promise<void> {
+    if (!this.alerts) return;
+    const alerts = file.alerts.filter((alert) => alert.camera_id === camera);
+    if (alerts.length > 0) await this.retry(() => this.alerts!.publish(alerts));
   }
 
   // ---- consuming -----------------------------------------------------------------------------
