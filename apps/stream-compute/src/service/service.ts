@@ -528,10 +528,11 @@ export class StreamComputeService {
    * step 4 (its writer was killed); its messages, unacknowledged, then come here, are skipped by
    * position, and the camera's next alert would reach the topic first, after which the broker
    * drops the older one as a repeat (alert sequence ids are event times). The broker drops those
-   * already published.
+   * already published. Skipped for a cycle this process completed (its own step 4, or
+   * completeCycle at start, which publish all of the cycle's alerts).
    */
   private async republishAlertsOf(file: CycleFile, camera: string): Promise<void> {
-    if (!this.alerts) return;
+    if (!this.alerts || this.completedCycles.has(`${file.writerId}#${file.cycle}`)) return;
     const alerts = file.alerts.filter((alert) => alert.camera_id === camera);
     if (alerts.length > 0) await this.retry(() => this.alerts!.publish(alerts));
   }
